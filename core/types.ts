@@ -1,0 +1,227 @@
+/**
+ * The shared vocabulary of the core. Every entry point (CLI, Lambda, Sheets add-on) speaks these types.
+ * Pure data: no classes, no I/O, safe to serialize.
+ */
+
+/** Calendar day as an integer: days since 1970-01-01, in the profile's time zone. */
+export type DayNumber = number;
+export type TimeUnit = 'day' | 'week' | 'month';
+export type Locale = 'en' | 'zh-CN';
+export type TableKind = 'transactions' | 'customers' | 'surveys';
+/** A cell as it comes from a parser or a spreadsheet range. */
+export type Cell = string | number | boolean | Date | null | undefined;
+
+/** One row that could not be used. Listed in rejects.csv; rows read = accepted + rejected. */
+export interface Reject {
+  /** File name, S3 key or sheet name the row came from. */
+  source: string;
+  /** 1-based physical line number in the source (the header is line 1 when there is one). */
+  line: number;
+  /** Column (header text) that made the row unusable, or null when it is the whole row. */
+  column: string | null;
+  /** Stable machine code, e.g. `missing-customer-id`, `bad-date`, `bad-amount`, `after-as-of`, `duplicate-line`. */
+  reason: string;
+  /** Human-readable sentence for the rejects file. */
+  message: string;
+  /** The offending value, when there is one. */
+  value?: string;
+}
+
+export interface RowCounts {
+  read: number;
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * Per-customer sufficient statistics: the input to every model and score.
+ * Purchases on one calendar day count as one transaction (the buy-till-you-die convention).
+ */
+export interface CustomerSummary {
+  id: string;
+  firstDay: DayNumber;
+  lastDay: DayNumber;
+  /** Distinct purchase days with positive spend (≥ 1). */
+  transactions: number;
+  /** Repeat transactions x = transactions − 1. */
+  frequency: number;
+  /** t_x = lastDay − firstDay, in the profile's time unit. */
+  recency: number;
+  /** Age T = asOf − firstDay, in the profile's time unit. */
+  T: number;
+  /** Spend of the first transaction. */
+  firstSpend: number;
+  /** Sum of spend over the repeat transactions. */
+  repeatSpend: number;
+  /** repeatSpend / frequency; 0 when frequency is 0. */
+  meanRepeatSpend: number;
+  /** firstSpend + repeatSpend: what was bought, before returns. */
+  totalSpend: number;
+  /** Refunds, returns and cancellations, as a positive amount. */
+  returns: number;
+  /** totalSpend − returns: the realized historic value. */
+  netSpend: number;
+  /** Gross margin when the export has a cost or margin column. */
+  margin?: number;
+  /** Sorted unique indices of retention periods (see Profile.retentionPeriod) with a purchase. */
+  activePeriods: number[];
+  /** When the profile has a calibrationEnd: what happened after it, up to asOf. */
+  holdout?: { transactions: number; spend: number };
+}
+
+/** Customer master data (客户档案). Raw values pass through; classes are derived in scores. */
+export interface CustomerRecord {
+  id: string;
+  name?: string;
+  /** individual / enterprise / government, or the export's own words (个人 / 企业 / 政府). */
+  type?: string;
+  industry?: string;
+  /** Province, city or region as written. */
+  region?: string;
+  country?: string;
+  /** Acquisition channel (获客渠道). */
+  channel?: string;
+  /** Market segment or channel class (分类: wholesale, e-commerce, restaurants and hotels …). */
+  segment?: string;
+  /** cash 现金 / prepaid 预付款 / credit 赊销, as written. */
+  settlement?: string;
+  /** Outstanding receivable amount. */
+  receivable?: number;
+  /** Age in days of the oldest unpaid receivable. */
+  overdueDays?: number;
+  /** Sales pipeline stage as written (潜在 / 目标 / 签约 / 合格签约 …). */
+  pipelineStage?: string;
+  size?: string;
+  acquisitionCost?: number;
+  /** Cost to serve per time unit. */
+  serviceCostPerPeriod?: number;
+  /** Contractual customers: signup day, churn day. */
+  signupDay?: DayNumber;
+  churnDay?: DayNumber;
+  extra?: Record<string, string>;
+}
+
+/** One survey answer, normalized: CSAT on 1–5, NPS on 0–10. */
+export interface SurveyResponse {
+  customerId: string;
+  day: DayNumber;
+  csat?: number;
+  nps?: number;
+  willReturn?: boolean;
+  willRecommend?: boolean;
+}
+
+/** What column detection found, reported in summary.json. */
+export interface Detection {
+  kind: TableKind;
+  /** role → header text (or `#3` for a headerless column index). */
+  columns: Record<string, string>;
+  /** Header texts seen, as trimmed. */
+  headers: string[];
+  encoding?: string;
+  delimiter?: string;
+  format?: string;
+  /** How day and month were ordered for the whole date column. */
+  dateOrder?: 'YMD' | 'MDY' | 'DMY';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models (core/models) — what the scoring pipeline needs from a fitted model.
+
+export interface FitReport {
+  /** Parameter name → maximum-likelihood estimate. */
+  params: Record<string, number>;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  /** Parameter name → standard error from the observed information (NaN when not invertible). */
+  standardErrors: Record<string, number>;
+  /** Customers the fit used (sum of histogram weights). */
+  customers: number;
+  warnings: string[];
+}
+
+/** A fitted buy-till-you-die purchase model (BG/NBD, Pareto/NBD, MBG/NBD). Times in the profile's time unit. */
+export interface PurchaseModel {
+  kind: 'bgnbd' | 'paretonbd' | 'mbgnbd';
+  fit: FitReport;
+  /** E[X(t) | x, t_x, T]: expected purchases in the next t periods. */
+  expectedPurchases(t: number, x: number, tx: number, T: number): number;
+  /** P(alive | x, t_x, T) now. */
+  pAlive(x: number, tx: number, T: number): number;
+}
+
+/** A fitted Gamma-Gamma spend model. */
+export interface SpendModel {
+  fit: FitReport;
+  /** False when q ≤ 1: mean spend is infinite and CLV from this model is undefined. */
+  finiteMean: boolean;
+  /** E[M | x, m̄_x]: expected spend per future transaction. */
+  expectedSpend(x: number, meanSpend: number): number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores (core/scores) — one row per customer, and the dataset-level aggregates.
+
+export type ChurnRisk = 'low' | 'medium' | 'high' | 'lost';
+export type LifecycleStage = 'exploration' | 'formation' | 'stable' | 'decline' | 'lost';
+export type ValueClass = 'important' | 'ordinary' | 'potential';
+
+export interface CustomerScore {
+  id: string;
+  summary: CustomerSummary;
+  pAlive: number;
+  /** Over the profile's horizon. */
+  expectedPurchases: number;
+  expectedSpend: number;
+  /** Discounted expected margin over the horizon (net of costs when master data gives them). */
+  clv: number;
+  /** netSpend × margin: what the customer has already brought. */
+  historicValue: number;
+  tier: string;
+  /** Why this tier: rank (1 = most valuable), percentile (0–100, top = small), cumulative share of value. */
+  tierReason: { rank: number; percentile: number; cumulativeShare: number; value: number };
+  rfm: { r: number; f: number; m: number; segment: string };
+  lifecycleStage: LifecycleStage;
+  churnRisk: ChurnRisk;
+  /** CLV × (1 − P(alive)). */
+  valueAtRisk: number;
+  valueClass: ValueClass;
+  /** 0 dissatisfied … 3 will recommend; null without survey evidence. */
+  satisfactionLevel: number | null;
+  /** Classes from master data, keyed by criterion (type, region, settlement, receivables, pipeline, channel, segment, industry). */
+  classes: Record<string, string>;
+}
+
+export interface GroupAggregate {
+  key: string;
+  label: { en: string; 'zh-CN': string };
+  customers: number;
+  revenue: number;
+  revenueShare: number;
+  clv: number;
+  clvShare: number;
+  meanPAlive: number;
+  nps: number | null;
+}
+
+export interface ScoreRun {
+  asOf: string;
+  timeUnit: TimeUnit;
+  customers: CustomerScore[];
+  models: {
+    bgnbd?: FitReport;
+    paretoNbd?: FitReport;
+    mbgnbd?: FitReport;
+    gammaGamma?: FitReport & { finiteMean: boolean };
+  };
+  customerEquity: number;
+  tiers: GroupAggregate[];
+  segments: GroupAggregate[];
+  classes: Record<string, GroupAggregate[]>;
+  retention: unknown;
+  satisfaction: unknown;
+  /** Share of value from the top x % of customers, x = 1 … 100. */
+  concentration: { topPercent: number; share: number }[];
+  warnings: string[];
+}
