@@ -1,0 +1,54 @@
+/**
+ * BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way").
+ * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase
+ * they drop out with probability p ~ Beta(a, b). Times are in the profile's time unit.
+ */
+import type { Histogram } from './histogram.ts';
+import { hyp2f1, lgamma, logAddExp } from './special.ts';
+
+export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
+
+/** Σ w · log L(r, α, a, b | x, t_x, T) over the histogram (eq. 6 of the paper, in log space). */
+export function bgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
+  const { r, alpha, a, b } = p;
+  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  let ll = 0;
+  for (let i = 0; i < h.size; i++) {
+    const x = h.x[i];
+    const A12 = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    const A3 = -(r + x) * Math.log(alpha + h.T[i]);
+    const A4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
+    ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
+  }
+  return ll;
+}
+
+/** P(alive | x, t_x, T). One-time buyers (x = 0) are always alive under BG/NBD. */
+export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
+  if (x === 0) return 1;
+  const logOdds = Math.log(p.a) - Math.log(p.b + x - 1) + (p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + tx));
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/**
+ * E[X(t) | x, t_x, T] (eq. 10). The term ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z) is
+ * rewritten by Euler's transformation as (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose series
+ * has small numerators and converges fast even for large x.
+ */
+export function bgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + T + t);
+  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  const numer = ((a + b + x - 1) / (a - 1)) * (1 - tail);
+  return numer * bgnbdPAlive(p, x, tx, T);
+}
+
+/** Unconditional E[X(t)] for a customer who has just made their first purchase (eq. 9). */
+export function bgnbdUnconditional(p: BgNbdParams, t: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + t);
+  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z);
+  return ((a + b - 1) / (a - 1)) * (1 - tail);
+}

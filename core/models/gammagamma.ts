@@ -1,0 +1,89 @@
+/**
+ * Gamma-Gamma spend model (Fader, Hardie & Lee 2005, "RFM and CLV: using iso-value curves").
+ * Each transaction's value is Gamma(p, ν); a customer's ν ~ Gamma(q, v). Fitted on repeat
+ * customers only (x > 0, mean repeat spend m̄ > 0).
+ */
+import type { FitReport, SpendModel } from '../types.ts';
+import { lgamma } from './special.ts';
+import { maximizeLikelihood } from './mle.ts';
+
+export interface GammaGammaParams { p: number; q: number; v: number }
+
+interface SpendHistogram { x: Float64Array; m: Float64Array; w: Float64Array; size: number; customers: number }
+
+/** Distinct (x, m̄) pairs with weights, sorted so the fit ignores row order. */
+function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendHistogram {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const { frequency: x, meanRepeatSpend: m } = rows[i];
+    if (x > 0 && m > 0 && Number.isFinite(m)) pairs.push([x, m]);
+  }
+  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const x: number[] = [];
+  const m: number[] = [];
+  const w: number[] = [];
+  for (const [px, pm] of pairs) {
+    const k = x.length - 1;
+    if (k >= 0 && x[k] === px && m[k] === pm) w[k]++;
+    else {
+      x.push(px);
+      m.push(pm);
+      w.push(1);
+    }
+  }
+  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), size: x.length, customers: pairs.length };
+}
+
+export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendHistogram): number {
+  let ll = 0;
+  const base = -lgamma(q) + q * Math.log(v);
+  for (let i = 0; i < h.size; i++) {
+    const x = h.x[i];
+    const m = h.m[i];
+    const px = p * x;
+    ll += h.w[i] * (base + lgamma(px + q) - lgamma(px) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(x * m + v));
+  }
+  return ll;
+}
+
+/** A spend model at given parameters. */
+export function gammaGammaModel(params: GammaGammaParams, fit: FitReport = fixedFit(params)): SpendModel {
+  const { p, q, v } = params;
+  const finiteMean = q > 1;
+  return {
+    fit,
+    finiteMean,
+    expectedSpend(x: number, meanSpend: number): number {
+      const own = Number.isFinite(meanSpend) && meanSpend > 0 ? meanSpend : 0;
+      // With q ≤ 1 the population mean spend is infinite: fall back to the customer's own mean.
+      if (!finiteMean) return own;
+      if (!(x > 0) || own === 0) return (p * v) / (q - 1);
+      return (p * (v + x * own)) / (p * x + q - 1);
+    },
+  };
+}
+
+export function fitGammaGamma(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendModel {
+  const h = compressSpend(rows);
+  const warnings: string[] = [];
+  if (h.customers < 2) {
+    warnings.push('Fewer than two repeat customers with positive spend: Gamma-Gamma not fitted; expected spend is each customer\'s own mean.');
+    const fit = { params: { p: NaN, q: NaN, v: NaN }, logLikelihood: NaN, converged: false, iterations: 0, standardErrors: { p: NaN, q: NaN, v: NaN }, customers: h.customers, warnings };
+    return { fit, finiteMean: false, expectedSpend: (_x, m) => (Number.isFinite(m) && m > 0 ? m : 0) };
+  }
+  let meanM = 0;
+  for (let i = 0; i < h.size; i++) meanM += h.w[i] * h.m[i];
+  meanM /= h.customers;
+  const fit = maximizeLikelihood(['p', 'q', 'v'], ([p, q, v]) => gammaGammaLogLikelihood({ p, q, v }, h), [1, 2, meanM], h.customers, warnings);
+  const params = { p: fit.params.p, q: fit.params.q, v: fit.params.v };
+  if (!(params.q > 1)) {
+    fit.warnings.push(
+      `Gamma-Gamma q = ${params.q.toFixed(3)} ≤ 1: mean spend is infinite under this model, so CLV is not computed from Gamma-Gamma; expected spend falls back to each customer's own mean repeat spend.`,
+    );
+  }
+  return gammaGammaModel(params, fit);
+}
+
+function fixedFit(params: GammaGammaParams): FitReport {
+  return { params: { ...params }, logLikelihood: NaN, converged: true, iterations: 0, standardErrors: { p: NaN, q: NaN, v: NaN }, customers: 0, warnings: [] as string[] };
+}

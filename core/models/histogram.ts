@@ -1,0 +1,68 @@
+/** The compressed histogram: identical (x, t_x, T) summaries counted once with a weight. */
+
+export interface Histogram {
+  x: Float64Array;
+  tx: Float64Array;
+  T: Float64Array;
+  /** How many customers share this (x, t_x, T). */
+  w: Float64Array;
+  /** Distinct rows. */
+  size: number;
+  /** Σ w. */
+  customers: number;
+}
+
+/**
+ * Groups identical summaries and sorts them by (x, t_x, T), so the histogram — and every fit on
+ * it — is independent of row order and of how customers were sharded.
+ */
+export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: number; T: number }>): Histogram {
+  const n = rows.length;
+  const fx = new Float64Array(n);
+  const ft = new Float64Array(n);
+  const fT = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    fx[i] = r.frequency;
+    ft[i] = r.recency;
+    fT[i] = r.T;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => fx[i] - fx[j] || ft[i] - ft[j] || fT[i] - fT[j]);
+  const x: number[] = [];
+  const tx: number[] = [];
+  const T: number[] = [];
+  const w: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    const last = x.length - 1;
+    if (last >= 0 && x[last] === fx[i] && tx[last] === ft[i] && T[last] === fT[i]) w[last]++;
+    else {
+      x.push(fx[i]);
+      tx.push(ft[i]);
+      T.push(fT[i]);
+      w.push(1);
+    }
+  }
+  return {
+    x: Float64Array.from(x),
+    tx: Float64Array.from(tx),
+    T: Float64Array.from(T),
+    w: Float64Array.from(w),
+    size: x.length,
+    customers: n,
+  };
+}
+
+/** One histogram row per customer (the uncompressed baseline the benchmark compares against). */
+export function uncompressedHistogram(rows: ArrayLike<{ frequency: number; recency: number; T: number }>): Histogram {
+  const n = rows.length;
+  const h: Histogram = { x: new Float64Array(n), tx: new Float64Array(n), T: new Float64Array(n), w: new Float64Array(n).fill(1), size: n, customers: n };
+  for (let i = 0; i < n; i++) {
+    h.x[i] = rows[i].frequency;
+    h.tx[i] = rows[i].recency;
+    h.T[i] = rows[i].T;
+  }
+  return h;
+}

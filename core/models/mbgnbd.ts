@@ -1,0 +1,45 @@
+/**
+ * MBG/NBD (Batislam, Denizel & Filiztekin 2007): like BG/NBD, but a customer may also drop out at
+ * time zero, right after the first purchase, so one-time buyers can be inactive too.
+ */
+import type { Histogram } from './histogram.ts';
+import type { BgNbdParams } from './bgnbd.ts';
+import { hyp2f1, lgamma, logAddExp } from './special.ts';
+
+export function mbgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
+  const { r, alpha, a, b } = p;
+  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  let ll = 0;
+  for (let i = 0; i < h.size; i++) {
+    const x = h.x[i];
+    const A12 = lgamma(r + x) + lgamma(b + x + 1) - lgamma(a + b + x + 1);
+    const A3 = -(r + x) * Math.log(alpha + h.T[i]);
+    const A4 = Math.log(a) - Math.log(b + x) - (r + x) * Math.log(alpha + h.tx[i]);
+    ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
+  }
+  return ll;
+}
+
+export function mbgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
+  const logOdds = Math.log(p.a) - Math.log(p.b + x) + (p.r + x) * (Math.log(p.alpha + T) - Math.log(p.alpha + tx));
+  return 1 / (1 + Math.exp(logOdds));
+}
+
+/** E[X(t) | x, t_x, T]; the ₂F₁ term is Euler-transformed as in BG/NBD. */
+export function mbgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + T + t);
+  // (1−z)^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z) = (1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b+x; z)
+  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - r, a - 1, a + b + x, z);
+  return ((a + b + x) / (a - 1)) * (1 - tail) * mbgnbdPAlive(p, x, tx, T);
+}
+
+export function mbgnbdUnconditional(p: BgNbdParams, t: number): number {
+  if (t <= 0) return 0;
+  const { r, alpha, a, b } = p;
+  const z = t / (alpha + t);
+  // (1−z)^r ₂F₁(r, b+1; a+b; z) = (1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b; z)
+  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - r, a - 1, a + b, z);
+  return (b / (a - 1)) * (1 - tail);
+}

@@ -1,0 +1,48 @@
+/** Maximum likelihood in log-parameter space, with standard errors from the observed information. */
+import type { FitReport } from '../types.ts';
+import { invert, minimizeBfgs, numericHessian } from './optimize.ts';
+
+/**
+ * Maximizes logLik over positive parameters. The search runs on log-parameters (so every trial
+ * point is valid) and on the mean log-likelihood per customer (so tolerances don't depend on the
+ * data size). A second BFGS run from the first optimum, with a fresh curvature estimate, polishes it.
+ */
+export function maximizeLikelihood(
+  names: string[],
+  logLik: (params: number[]) => number,
+  start: number[],
+  customers: number,
+  warnings: string[] = [],
+): FitReport {
+  const scale = 1 / Math.max(1, customers);
+  const objective = (z: number[]) => {
+    const v = logLik(z.map(Math.exp));
+    return Number.isFinite(v) ? -v * scale : Infinity;
+  };
+  const first = minimizeBfgs(objective, start.map(Math.log));
+  const second = minimizeBfgs(objective, first.x);
+  const best = second.fx <= first.fx ? second : first;
+  const theta = best.x.map(Math.exp);
+  const ll = logLik(theta);
+  const params: Record<string, number> = {};
+  const standardErrors: Record<string, number> = {};
+  names.forEach((n, i) => (params[n] = theta[i]));
+  const H = numericHessian(logLik, theta);
+  const cov = invert(H.map((row) => row.map((v) => -v)));
+  names.forEach((n, i) => {
+    const v = cov ? cov[i][i] : NaN;
+    standardErrors[n] = v > 0 ? Math.sqrt(v) : NaN;
+  });
+  const converged = first.converged || second.converged;
+  if (!converged) warnings.push('The optimizer stopped before the gradient vanished; estimates may be imprecise.');
+  if (!cov) warnings.push('The information matrix is singular; standard errors are not available.');
+  return {
+    params,
+    logLikelihood: ll,
+    converged,
+    iterations: first.iterations + second.iterations,
+    standardErrors,
+    customers,
+    warnings,
+  };
+}
