@@ -1,0 +1,92 @@
+/** Seeded simulators for parameter-recovery tests and the benchmark. */
+
+/** Mulberry32: a small, fast, seeded 32-bit generator; returns a function giving U(0, 1). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+}
+
+function normal(u: () => number): number {
+  return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+/** Gamma(shape, rate) by Marsaglia & Tsang, with the shape < 1 boost. */
+export function gamma(u: () => number, shape: number, rate: number): number {
+  if (shape < 1) return gamma(u, shape + 1, rate) * Math.pow(u(), 1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = normal(u);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const uu = u();
+    if (Math.log(uu) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / rate;
+  }
+}
+
+export function beta(u: () => number, a: number, b: number): number {
+  const x = gamma(u, a, 1);
+  return x / (x + gamma(u, b, 1));
+}
+
+const exp = (u: () => number, rate: number) => -Math.log(u()) / rate;
+/** Rounded to whole days, as real summaries are (fractional weeks = days / 7). */
+const toDays = (t: number) => Math.round(t * 7) / 7;
+
+export interface SimRow { frequency: number; recency: number; T: number }
+
+/** BG/NBD customers with ages T drawn uniformly from [minT, maxT] weeks. */
+export function simulateBgNbd(seed: number, n: number, p: { r: number; alpha: number; a: number; b: number }, minT: number, maxT: number): SimRow[] {
+  const u = rng(seed);
+  const rows: SimRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const T = toDays(minT + (maxT - minT) * u());
+    const lambda = gamma(u, p.r, p.alpha);
+    const drop = beta(u, p.a, p.b);
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    for (;;) {
+      t += exp(u, lambda);
+      if (t > T) break;
+      x++;
+      tx = t;
+      if (u() < drop) break;
+    }
+    rows.push({ frequency: x, recency: Math.min(toDays(tx), T), T });
+  }
+  return rows;
+}
+
+/** Pareto/NBD customers with ages T drawn uniformly from [minT, maxT]. */
+export function simulateParetoNbd(seed: number, n: number, p: { r: number; alpha: number; s: number; beta: number }, minT: number, maxT: number): SimRow[] {
+  const u = rng(seed);
+  const rows: SimRow[] = [];
+  for (let i = 0; i < n; i++) {
+    const T = toDays(minT + (maxT - minT) * u());
+    const lambda = gamma(u, p.r, p.alpha);
+    const mu = gamma(u, p.s, p.beta);
+    const end = Math.min(T, exp(u, mu));
+    let t = 0;
+    let x = 0;
+    let tx = 0;
+    for (;;) {
+      t += exp(u, lambda);
+      if (t > end) break;
+      x++;
+      tx = t;
+    }
+    rows.push({ frequency: x, recency: Math.min(toDays(tx), T), T });
+  }
+  return rows;
+}
