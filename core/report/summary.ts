@@ -1,0 +1,40 @@
+/** summary.json: the dataset-level results as plain JSON. */
+import type { FitReport, ScoreRun } from '../types.ts';
+import { concentration } from '../scores/aggregates.ts';
+
+function model(fit: FitReport | undefined, names: string[]) {
+  if (!fit) return null;
+  const out: Record<string, unknown> = {};
+  for (const k of names) out[k] = fit.params[k] ?? null;
+  out.logLikelihood = fit.logLikelihood;
+  out.converged = fit.converged;
+  out.iterations = fit.iterations;
+  out.customers = fit.customers;
+  out.standardErrors = fit.standardErrors;
+  out.warnings = fit.warnings;
+  return out;
+}
+
+export function summaryJson(run: ScoreRun): Record<string, unknown> {
+  const values = run.customers.map((c) => c.tierReason.value);
+  const gg = run.models.gammaGamma;
+  return {
+    asOf: run.asOf,
+    timeUnit: run.timeUnit,
+    customers: run.customers.length,
+    models: {
+      bgnbd: model(run.models.bgnbd, ['r', 'alpha', 'a', 'b']),
+      paretoNbd: model(run.models.paretoNbd, ['r', 'alpha', 's', 'beta']),
+      ...(run.models.mbgnbd ? { mbgnbd: model(run.models.mbgnbd, ['r', 'alpha', 'a', 'b']) } : {}),
+      gammaGamma: gg ? { ...model(gg, ['p', 'q', 'v']), finiteMean: gg.finiteMean } : null,
+    },
+    customerEquity: run.customerEquity,
+    tiers: run.tiers,
+    segments: run.segments,
+    classes: run.classes,
+    retention: run.retention,
+    satisfaction: run.satisfaction,
+    concentration: { curve: run.concentration, gini: concentration(values).gini },
+    warnings: run.warnings,
+  };
+}
