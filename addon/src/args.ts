@@ -1,0 +1,133 @@
+/**
+ * Argument checks for the custom functions. Sheets passes a range as a 2-D array and a single
+ * cell as a scalar; every error names the function and the bad argument.
+ */
+import type { Cell, Locale } from '../../core/types.ts';
+import './gas.ts';
+
+export class ArgError extends Error {}
+
+const fail = (fn: string, msg: string): never => {
+  throw new ArgError(`${fn}: ${msg}`);
+};
+
+function isDate(v: unknown): v is Date {
+  // Cross-realm safe (a Date from another V8 context fails instanceof).
+  return Object.prototype.toString.call(v) === '[object Date]';
+}
+
+const blank = (v: unknown) => v === null || v === undefined || v === '';
+
+/** A single column or row → a flat list of cells. */
+export function column(arg: unknown, name: string, fn: string): Cell[] {
+  if (!Array.isArray(arg)) return blank(arg) ? [] : [arg as Cell];
+  if (arg.length === 0) return [];
+  const rows = arg as Cell[][];
+  if (!Array.isArray(rows[0])) return rows as unknown as Cell[];
+  if (rows[0].length === 1) return rows.map((r) => r[0]);
+  if (rows.length === 1) return rows[0].slice();
+  return fail(fn, `${name} must be a single column or row, got ${rows.length}×${rows[0].length} cells`);
+}
+
+/** Columns of equal length, trailing all-blank rows dropped (open ranges like A2:A). */
+export function columns(fn: string, named: [string, unknown][]): Cell[][] {
+  const cols = named.map(([name, v]) => column(v, name, fn));
+  const n = cols[0].length;
+  cols.forEach((c, i) => {
+    if (c.length !== n) fail(fn, `${named[i][0]} has ${c.length} cells but ${named[0][0]} has ${n}; give ranges of the same size`);
+  });
+  let end = n;
+  while (end > 0 && cols.every((c) => blank(c[end - 1]))) end--;
+  return cols.map((c) => (end === n ? c : c.slice(0, end)));
+}
+
+/** The spreadsheet's time zone (custom functions may read it), else the script's. */
+export function sheetTimeZone(): string {
+  try {
+    const tz = SpreadsheetApp.getActive()?.getSpreadsheetTimeZone();
+    if (tz) return tz;
+  } catch {
+    // no active spreadsheet (e.g. run from the editor)
+  }
+  return 'UTC';
+}
+
+/**
+ * Turns date cells into `YYYY-MM-DD` in the spreadsheet's zone: Sheets hands dates over as
+ * midnight in that zone. Memoized because an order table has few distinct days.
+ */
+export function dayFormatter(timeZone: string): (v: Cell) => Cell {
+  const memo = new Map<number, string>();
+  return (v) => {
+    if (!isDate(v)) return v;
+    const t = v.getTime();
+    if (Number.isNaN(t)) return '';
+    let s = memo.get(t);
+    if (s === undefined) {
+      s = Utilities.formatDate(v, timeZone, 'yyyy-MM-dd') as string;
+      memo.set(t, s);
+    }
+    return s;
+  };
+}
+
+/** An explicit as-of date: a date cell or 'YYYY-MM-DD'. */
+export function asOfArg(v: unknown, fn: string, timeZone: string): string {
+  const one = Array.isArray(v) ? (v.length === 1 && Array.isArray(v[0]) && v[0].length === 1 ? v[0][0] : v) : v;
+  if (isDate(one) && !Number.isNaN(one.getTime())) return dayFormatter(timeZone)(one) as string;
+  if (typeof one === 'string') {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(one.trim());
+    if (m) {
+      const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+      if (d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]) return one.trim();
+    }
+  }
+  return fail(fn, `as_of must be a date (a date cell or 'YYYY-MM-DD'), got ${JSON.stringify(one ?? null)}`);
+}
+
+/** An optional number within bounds. */
+export function numberArg(
+  v: unknown, name: string, fn: string, dflt: number,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number {
+  if (blank(v)) return dflt;
+  const x = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  const bad = !Number.isFinite(x)
+    || (opts.integer && !Number.isInteger(x))
+    || (opts.min !== undefined && x < opts.min)
+    || (opts.max !== undefined && x > opts.max);
+  if (bad) {
+    const range = [opts.min !== undefined ? `≥ ${opts.min}` : '', opts.max !== undefined ? `≤ ${opts.max}` : ''].filter(Boolean).join(' and ');
+    fail(fn, `${name} must be ${opts.integer ? 'a whole number' : 'a number'}${range ? ' ' + range : ''}, got ${JSON.stringify(v)}`);
+  }
+  return x;
+}
+
+/** An optional choice from a fixed list. */
+export function choiceArg<T extends string>(v: unknown, name: string, fn: string, dflt: T, allowed: readonly T[]): T {
+  if (blank(v)) return dflt;
+  const s = String(v).trim().toLowerCase();
+  const hit = allowed.find((a) => a.toLowerCase() === s);
+  if (!hit) fail(fn, `${name} must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${JSON.stringify(v)}`);
+  return hit as T;
+}
+
+/** Labels in Chinese when asked, or when the spreadsheet's locale is Chinese. */
+export function localeArg(v: unknown, fn: string): Locale {
+  if (!blank(v)) {
+    const s = String(v).trim().toLowerCase();
+    if (s === 'en' || s.startsWith('en')) return 'en';
+    if (s.startsWith('zh')) return 'zh-CN';
+    fail(fn, `locale must be "en" or "zh-CN", got ${JSON.stringify(v)}`);
+  }
+  return spreadsheetLocale();
+}
+
+export function spreadsheetLocale(): Locale {
+  try {
+    const l = String(SpreadsheetApp.getActive()?.getSpreadsheetLocale() ?? '');
+    return l.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  } catch {
+    return 'en';
+  }
+}

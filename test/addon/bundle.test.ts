@@ -1,0 +1,177 @@
+/**
+ * The add-on as built: Code.js must be one classic ES2020 script whose only top-level functions
+ * are the public entry points, and must run in a bare V8 context holding only Apps Script fakes.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as acorn from 'acorn';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildAddon } from '../../addon/build.ts';
+import { FakeSpreadsheet, loadBundle, makeServices } from './fakes.ts';
+import { orderLines, sheetDate } from './data.ts';
+
+const repoRoot = resolve(import.meta.dirname, '../..');
+const CUSTOM = ['PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress'];
+
+let code = '';
+let distDir = '';
+beforeAll(async () => {
+  distDir = mkdtempSync(join(tmpdir(), 'addon-dist-'));
+  code = (await buildAddon(distDir)).code;
+});
+
+function sandbox(book = new FakeSpreadsheet()) {
+  const services = makeServices(book, distDir);
+  return { services, g: loadBundle(code, services) };
+}
+
+describe('built Code.js', () => {
+  it('parses as an ES2020 classic script (no import/export, no newer syntax)', () => {
+    expect(() => acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' })).not.toThrow();
+    const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as unknown as acorn.Program;
+    expect(ast.body.some((n) => n.type === 'ImportDeclaration' || n.type.startsWith('Export'))).toBe(false);
+  });
+
+  it('exposes exactly the public entry points as top-level functions, custom ones with @customfunction', () => {
+    const comments: acorn.Comment[] = [];
+    const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script', onComment: comments }) as unknown as acorn.Program;
+    const fns = ast.body.filter((n): n is acorn.FunctionDeclaration => n.type === 'FunctionDeclaration');
+    expect(fns.map((f) => f.id.name).sort()).toEqual([...CUSTOM, ...SERVER].sort());
+    // Everything else at top level is the one bundle variable.
+    const others = ast.body.filter((n) => n.type !== 'FunctionDeclaration');
+    expect(others.map((n) => n.type)).toEqual(['VariableDeclaration']);
+    for (const f of fns) {
+      const doc = comments.filter((c) => c.type === 'Block' && c.end <= f.start).pop();
+      const adjacent = doc !== undefined && code.slice(doc.end, f.start).trim() === '';
+      if (CUSTOM.includes(f.id.name)) {
+        expect(adjacent, `${f.id.name} has a JSDoc block`).toBe(true);
+        expect(doc!.value).toContain('@customfunction');
+        for (const p of f.params) expect(doc!.value).toContain(`@param {any} ${(p as acorn.Identifier).name} `);
+      } else if (adjacent) {
+        expect(doc!.value, `${f.id.name} is no custom function`).not.toContain('@customfunction');
+      }
+    }
+  });
+
+  it('ships appsscript.json with V8 and exactly the two minimal scopes, and a clasp project rooted at dist', () => {
+    const manifest = JSON.parse(readFileSync(join(distDir, 'appsscript.json'), 'utf8'));
+    expect(manifest.runtimeVersion).toBe('V8');
+    expect(manifest.oauthScopes).toEqual([
+      'https://www.googleapis.com/auth/spreadsheets.currentonly',
+      'https://www.googleapis.com/auth/script.container.ui',
+    ]);
+    const clasp = JSON.parse(readFileSync(join(repoRoot, 'addon/.clasp.json'), 'utf8'));
+    expect(resolve(repoRoot, 'addon', clasp.rootDir)).toBe(join(repoRoot, 'addon/dist'));
+    expect(readFileSync(join(distDir, 'Sidebar.html'), 'utf8')).toContain('google.script.run');
+  });
+
+  it('loads in a bare context: no Node or browser globals are present or needed', () => {
+    const { g } = sandbox();
+    for (const name of ['process', 'Buffer', 'require', 'TextDecoder', 'TextEncoder', 'setTimeout', 'window', 'console']) {
+      expect(typeof (g as Record<string, unknown>)[name], name).toBe('undefined');
+    }
+    for (const name of [...CUSTOM, ...SERVER]) expect(typeof g[name], name).toBe('function');
+  });
+
+  it('adds the menu and opens the sidebar, in Chinese for a zh spreadsheet', () => {
+    const { g, services } = sandbox(new FakeSpreadsheet('zh_CN'));
+    g.onOpen({ authMode: 'FULL' });
+    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar']] }]);
+    g.showSidebar();
+    expect(services.ui.sidebars).toHaveLength(1);
+    expect(services.ui.sidebars[0].title).toBe('客户金字塔');
+    expect(services.ui.sidebars[0].getContent()).toContain('id="run"');
+  });
+});
+
+describe('custom functions in the sandbox', () => {
+  const lines = orderLines(3000, 11);
+  const ids = lines.map((l) => [l.id]);
+  const dates = lines.map((l) => [sheetDate(l.date, 8)]); // Shanghai midnight, as Sheets delivers it
+  const amounts = lines.map((l) => [l.amount]);
+
+  it('PYRAMID_RFM spills a header and one row per customer with scores in 1..bins', () => {
+    const { g } = sandbox();
+    const out = g.PYRAMID_RFM(ids, dates, amounts, '2024-07-01', 4) as unknown[][];
+    const customers = new Set(lines.map((l) => l.id));
+    expect(out[0]).toEqual(['Customer', 'R', 'F', 'M', 'Segment']);
+    expect(out.length - 1).toBe(customers.size);
+    for (const row of out.slice(1)) {
+      expect(customers.has(row[0] as string)).toBe(true);
+      for (const s of row.slice(1, 4)) expect(s).toBeGreaterThanOrEqual(1), expect(s).toBeLessThanOrEqual(4);
+      expect(typeof row[4]).toBe('string');
+    }
+  });
+
+  it('treats a date cell and the same day as text alike, and honours the sheet time zone', () => {
+    const { g } = sandbox();
+    const asText = g.PYRAMID_CLV(ids, lines.map((l) => [l.date]), amounts, '2024-07-01');
+    const asDates = g.PYRAMID_CLV(ids, dates, amounts, [[sheetDate('2024-07-01', 8)]]);
+    expect(JSON.stringify(asDates)).toBe(JSON.stringify(asText));
+  });
+
+  it('names the bad argument in every error', () => {
+    const { g } = sandbox();
+    expect(() => g.PYRAMID_RFM(ids, dates, amounts, '')).toThrow(/^PYRAMID_RFM: as_of must be a date/);
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, 'yesterday')).toThrow(/^PYRAMID_CLV: as_of must be a date/);
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-02-30')).toThrow(/as_of must be a date/);
+    expect(() => g.PYRAMID_CLV(ids, dates.slice(1), amounts, '2024-07-01')).toThrow(/PYRAMID_CLV: dates has \d+ cells but ids has/);
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', -1)).toThrow(/PYRAMID_CLV: horizon must be/);
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 0.1, 2)).toThrow(/PYRAMID_CLV: margin must be/);
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 0.1, 1, 'fortnight')).toThrow(/PYRAMID_CLV: time_unit must be one of/);
+    expect(() => g.PYRAMID_RFM(ids, dates, amounts, '2024-07-01', 1)).toThrow(/PYRAMID_RFM: bins must be/);
+    expect(() => g.PYRAMID_RFM([[1, 2], [3, 4]], dates, amounts, '2024-07-01')).toThrow(/PYRAMID_RFM: ids must be a single column or row/);
+    expect(() => g.PYRAMID_TIER([[1], ['x']])).toThrow(/PYRAMID_TIER: values row 2 is not a number/);
+    expect(() => g.PYRAMID_TIER([[1]], 'gold')).toThrow(/PYRAMID_TIER: scheme must be one of/);
+    expect(() => g.PYRAMID_NPS([[11]])).toThrow(/PYRAMID_NPS: scores row 1 must be a number from 0 to 10/);
+    expect(() => g.PYRAMID_CSAT([['']])).toThrow(/PYRAMID_CSAT: scores has no answers/);
+    expect(() => g.PYRAMID_SATISFACTION([[5]], '', [['maybe']], '')).toThrow(/PYRAMID_SATISFACTION: will_return row 1 must be yes or no/);
+    expect(() => g.PYRAMID_RETENTION(ids, dates, '2024-07-01', 'decade')).toThrow(/PYRAMID_RETENTION: period must be one of/);
+  });
+
+  it('PYRAMID_NPS and PYRAMID_CSAT follow the standard definitions', () => {
+    const { g } = sandbox();
+    // 3 promoters (9, 10, 9), 2 passives (7, 8), 5 detractors (0..6) → (3 − 5) / 10 = −20
+    expect(g.PYRAMID_NPS([[9], [10], [9], [7], [8], [0], [3], [6], [6], [1], ['']])).toBeCloseTo(-20, 12);
+    // 4 of 6 answers are 4–5 → 66.67 %
+    expect(g.PYRAMID_CSAT([[5, 4, 4, 5, 1, 3]])).toBeCloseTo((100 * 4) / 6, 12);
+  });
+
+  it('PYRAMID_SATISFACTION climbs the ladder row by row, with Chinese labels on request', () => {
+    const { g } = sandbox();
+    const csat = [[2], [4], [5], [5], ['']];
+    const nps = [[''], [''], [''], [10], ['']];
+    const ret = [['no'], ['no'], ['yes'], ['是'], ['']];
+    const rec = [[''], [''], ['no'], [''], ['']];
+    expect(g.PYRAMID_SATISFACTION(csat, nps, ret, rec)).toEqual([[0], [1], [2], [3], ['']]);
+    expect((g.PYRAMID_SATISFACTION(csat, nps, ret, rec, 'zh-CN') as string[][])[3][0]).toBe('我满意，不仅我会来，还会推荐朋友来');
+  });
+
+  it('PYRAMID_TIER returns one tier per input row, blanks stay blank', () => {
+    const { g } = sandbox();
+    const values = Array.from({ length: 20 }, (_, i) => [100 - i]);
+    values.splice(3, 0, ['']);
+    const out = (g.PYRAMID_TIER(values, 'zeithaml') as string[][]).map((r) => r[0]);
+    expect(out).toHaveLength(21);
+    // 20 values: top 5 % = 1 platinum, ≤ 20 % = 3 more gold, ≤ 50 % = 6 iron, rest lead
+    expect(out.filter((t) => t === 'Platinum')).toHaveLength(1);
+    expect(out[0]).toBe('Platinum');
+    expect(out[3]).toBe('');
+    expect(out.filter((t) => t === 'Gold')).toHaveLength(3);
+    expect(out.filter((t) => t === 'Iron')).toHaveLength(6);
+    expect(out.filter((t) => t === 'Lead')).toHaveLength(10);
+    expect((g.PYRAMID_TIER(values, 'zeithaml', 'zh') as string[][])[0][0]).toBe('铂金');
+  });
+
+  it('PYRAMID_RETENTION counts customers active in a month and in the next', () => {
+    const { g } = sandbox();
+    const rid = [['a'], ['a'], ['b'], ['b'], ['c'], ['d']];
+    const rdates = [['2024-01-05'], ['2024-02-10'], ['2024-01-20'], ['2024-03-01'], ['2024-02-02'], ['2024-03-15']];
+    const out = g.PYRAMID_RETENTION(rid, rdates, '2024-03-31', 'month') as unknown[][];
+    expect(out[0]).toEqual(['Period', 'Active', 'Retained', 'Retention rate', 'Churn rate']);
+    // Jan: a, b active; a buys again in Feb → 1/2. Feb: a, c active; none in Mar → 0/2. Mar is the last period.
+    expect(out.slice(1)).toEqual([['2024-01', 2, 1, 0.5, 0.5], ['2024-02', 2, 0, 0, 1]]);
+  });
+});

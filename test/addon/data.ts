@@ -1,0 +1,47 @@
+/** Deterministic synthetic order lines for the add-on tests and benchmark (no real data needed). */
+
+/** Small seeded PRNG (mulberry32) so every run sees the same data. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Line { id: string; date: string; amount: number }
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/**
+ * About `lines` order lines over 2023-01-01 … 2024-06-30 from customers who buy at their own
+ * rate and may drop out (buy-till-you-die), with amounts in cents.
+ */
+export function orderLines(lines: number, seed = 7): Line[] {
+  const r = rng(seed);
+  const start = Date.UTC(2023, 0, 1);
+  const days = 546;
+  const out: Line[] = [];
+  let c = 0;
+  while (out.length < lines) {
+    const id = `C${String(++c).padStart(6, '0')}`;
+    let day = Math.floor(r() * days * 0.8);
+    const rate = 0.005 + r() * 0.08; // purchases per day while alive
+    const spend = 10 + r() * 190;
+    while (day < days && out.length < lines) {
+      out.push({ id, date: iso(start + day * 86_400_000), amount: Math.round(spend * (0.5 + r()) * 100) / 100 });
+      if (r() < 0.15) break; // drops out
+      day += 1 + Math.floor(-Math.log(1 - r()) / rate);
+    }
+  }
+  return out;
+}
+
+/** A spreadsheet date cell: midnight of the day in the sheet's zone, as Sheets hands it over. */
+export function sheetDate(isoDay: string, zoneOffsetHours: number): Date {
+  const [y, m, d] = isoDay.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) - zoneOffsetHours * 3_600_000);
+}
