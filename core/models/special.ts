@@ -86,6 +86,8 @@ export function logHyp2f1APlus1(a: number, b: number, z: number): number {
   let term = 1;
   let sum = 1;
   const c1 = a + 1 - b;
+  // The Pareto/NBD always has b < a + 1; otherwise use the plain series.
+  if (!(c1 > 0)) return Math.log(hyp2f1(a, b, a + 1, z));
   for (let n = 0; n < MAX_TERMS; n++) {
     term *= ((c1 + n) / (a + 1 + n)) * z;
     sum += term;
