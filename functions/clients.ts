@@ -27,3 +27,8 @@ export function dynamoClient(options: ClientOptions = {}): DynamoDBClient {
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
 }
+
+/** The stack's per-dataset profiles (env DATASET_PROFILES, a JSON object dataset → partial profile). */
+export function datasetProfiles(): Record<string, Record<string, unknown>> {
+  return process.env.DATASET_PROFILES ? JSON.parse(process.env.DATASET_PROFILES) : {};
+}

@@ -3,7 +3,7 @@
  * because recency, P(alive) and CLV move with time even when no new data arrives.
  */
 import { todayIn } from './as-of.ts';
-import { dynamoClient, s3Client } from './clients.ts';
+import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer } from './observability.ts';
 import { listDatasets, scoreDataset, type RunDeps, type RunRecord } from './score-dataset.ts';
 
@@ -33,7 +33,7 @@ let lazy: ReturnType<typeof createNightlyHandler> | undefined;
 export const handler = async (): Promise<{ datasets: number; failed: number }> => {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
   lazy ??= createNightlyHandler({
-    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME! },
+    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() },
     asOf: () => todayIn(timeZone),
   });
   try {

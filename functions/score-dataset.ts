@@ -22,6 +22,8 @@ export interface RunDeps {
   bucket: string;
   table: string;
   write?: BatchWriteOptions;
+  /** Per-dataset profile overrides from the stack; uploads/<ds>/profile.json overrides these. */
+  profiles?: Record<string, Record<string, unknown>>;
   /** Milliseconds clock for timings only (never for results). */
   now?: () => number;
 }
@@ -195,7 +197,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   const timings: Record<string, number> = {};
   const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset);
   const custom = profileRef ? JSON.parse(await getText(deps.s3, deps.bucket, profileRef.key)) : {};
-  const profile = resolveProfile({ ...custom, asOf });
+  const profile = resolveProfile({ ...deps.profiles?.[dataset], ...custom, asOf });
   const runId = runIdFor(asOf, profileRef ? [...sources, { ...profileRef, size: 0, kind: 'customers' }] : sources, profile);
   timings.listMs = now() - t0;
 

@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
-import { dynamoClient, s3Client } from './clients.ts';
+import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer } from './observability.ts';
 import { scoreDataset, type RunDeps, type RunRecord } from './score-dataset.ts';
 import { datasetsFromSqs } from './upload-event.ts';
@@ -34,7 +34,7 @@ export function createUploadHandler(ctx: UploadContext) {
 function envContext(): UploadContext {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
   return {
-    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME! },
+    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() },
     asOf: () => todayIn(timeZone),
   };
 }
