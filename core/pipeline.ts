@@ -130,8 +130,9 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
   const cache = new Map<string, number>();
   let cacheP = new Float64Array(256), cacheE = new Float64Array(256), cacheC = new Float64Array(256);
   const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
-  const discounts = new Float64Array(H + 1);
-  for (let k = 1; k <= H; k++) discounts[k] = 1 / Math.pow(1 + d, k);
+  const Hk = Math.max(0, Math.floor(H)); // whole periods for the fallback and the cost sums
+  const discounts = new Float64Array(Hk + 1);
+  for (let k = 1; k <= Hk; k++) discounts[k] = 1 / Math.pow(1 + d, k);
   let totalSpend = 0, totalTx = 0;
   for (const s of rows) { totalSpend += s.totalSpend; totalTx += s.transactions; }
   const meanSpend = totalTx > 0 ? totalSpend / totalTx : 0;
@@ -165,7 +166,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
       pAlive[i] = alive;
       expPurchases[i] = rate * H * alive;
       let acc = 0;
-      for (let k = 1; k <= H; k++) acc += rate * alive * discounts[k];
+      for (let k = 1; k <= Hk; k++) acc += rate * alive * discounts[k];
       perUnitClv = acc;
     }
     let value = margin * expSpend[i] * perUnitClv;
@@ -173,7 +174,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
     if (rec?.serviceCostPerPeriod && rec.serviceCostPerPeriod > 0) {
       // Cost to serve while alive: Σ_k cost · P(alive at k) / (1 + d)^k over the horizon.
       let alivePeriods = 0;
-      for (let k = 1; k <= H; k++) alivePeriods += (model ? finite(pAliveAt(model, c, k)) : pAlive[i]) * discounts[k];
+      for (let k = 1; k <= Hk; k++) alivePeriods += (model ? finite(pAliveAt(model, c, k)) : pAlive[i]) * discounts[k];
       value -= rec.serviceCostPerPeriod * alivePeriods;
       costNetted++;
     }

@@ -1,6 +1,7 @@
 /**
- * Deterministic ranking shared by RFM, tiers and value classes.
- * Equal values share the position of the first of them, so equal inputs always get equal scores.
+ * Deterministic ranking shared by tiers and value classes.
+ * Equal values share the position of the last of them (ties lean to the lower class), so equal
+ * inputs always get equal scores and a large block of equal values (e.g. CLV 0) is never promoted.
  */
 
 /** Indices of `values` ordered by value descending, then by `ids` ascending (code-unit order). */
@@ -18,27 +19,24 @@ export function orderDesc(values: ArrayLike<number>, ids: ArrayLike<string>): In
   return idx;
 }
 
-/**
- * For each item, the 0-based position (in `order`) of the first item with the same value:
- * the rank of its tie group.
- */
-export function tieStart(values: ArrayLike<number>, order: Int32Array): Int32Array {
+/** For each item, the 0-based position (in `order`) of the last item with the same value. */
+export function tieEnd(values: ArrayLike<number>, order: Int32Array): Int32Array {
   const n = order.length;
-  const start = new Int32Array(n);
-  let groupStart = 0;
-  for (let p = 0; p < n; p++) {
-    if (p > 0 && values[order[p]] !== values[order[p - 1]]) groupStart = p;
-    start[order[p]] = groupStart;
+  const end = new Int32Array(n);
+  let groupEnd = n - 1;
+  for (let p = n - 1; p >= 0; p--) {
+    if (p < n - 1 && values[order[p]] !== values[order[p + 1]]) groupEnd = p;
+    end[order[p]] = groupEnd;
   }
-  return start;
+  return end;
 }
 
-/** Top percentile of each item: 100 × (tie-group rank) / n, so the best item of n = 100 has 1. */
+/** Top percentile of each item: 100 × (position of the last tied item + 1) / n; the best of 100 has 1. */
 export function topPercentiles(values: ArrayLike<number>, ids: ArrayLike<string>): Float64Array {
   const n = values.length;
   const order = orderDesc(values, ids);
-  const start = tieStart(values, order);
+  const end = tieEnd(values, order);
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = (100 * (start[i] + 1)) / n;
+  for (let i = 0; i < n; i++) out[i] = (100 * (end[i] + 1)) / n;
   return out;
 }

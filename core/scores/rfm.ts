@@ -21,7 +21,8 @@ export interface SegmentRule {
 
 /**
  * The common R × FM segment grid (the usual 5×5 RFM map), with Lost split off the bottom corner.
- * FM = round((F + M) / 2), half up. Every (R, FM) pair in 1..5 matches exactly one rule.
+ * FM = round((F + M) / 2), half up. Every (R, FM) pair in 1..5 matches exactly one rule;
+ * a segment may take several rules.
  */
 export const DEFAULT_SEGMENT_MAP: SegmentRule[] = [
   { segment: 'champions', r: [5, 5], fm: [4, 5] },
@@ -34,7 +35,8 @@ export const DEFAULT_SEGMENT_MAP: SegmentRule[] = [
   { segment: 'cantLoseThem', r: [1, 2], fm: [5, 5] },
   { segment: 'atRisk', r: [1, 2], fm: [3, 4] },
   { segment: 'lost', r: [1, 1], fm: [1, 1] },
-  { segment: 'hibernating', r: [1, 2], fm: [1, 2] },
+  { segment: 'hibernating', r: [2, 2], fm: [1, 2] },
+  { segment: 'hibernating', r: [1, 1], fm: [2, 2] },
 ];
 
 export interface RfmOptions {

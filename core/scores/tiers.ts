@@ -2,20 +2,21 @@
  * Customer pyramid tiers, each with its reason.
  * Customers are ranked by value descending, ties broken by id, so rank is unique and stable.
  * The tier itself depends only on the value: tied customers take the percentile and the
- * cumulative share of the first of them, so equal values always land in the same tier.
+ * cumulative share of the last of them, so equal values always land in the same tier, and a tie
+ * that straddles a cut falls to the lower tier.
  *
- *   percentile       = 100 × (rank of the first tied customer) / n  (top of 100 → 1; "top 5 %" = percentile ≤ 5)
+ *   percentile       = 100 × (rank of the last tied customer) / n  (top of 100 → 1; "top 5 %" = percentile ≤ 5)
  *   cumulativeShare  = Σ positive value of customers ranked at or above / Σ positive value
  *
  * zeithaml: platinum = percentile ≤ 5, gold ≤ 20, iron ≤ 50, lead = the rest or value < 0.
- * ibm: by cumulative share of value, before this customer: diamond < 50 %, gold < 75 %,
+ * ibm: by cumulative share of value before the customer (before the last tied one): diamond < 50 %, gold < 75 %,
  *      silver < 95 %, other = the rest or value ≤ 0.
  * pareto: focus = percentile ≤ 20, keep ≤ 80, review = the rest.
  * custom: by percentile (cuts ascending, e.g. [1, 5, 20]) or by value (cuts descending);
  *         labels.length = cuts.length + 1, the last label takes the rest.
  */
 import type { TierScheme } from '../config.ts';
-import { orderDesc, tieStart } from './rank.ts';
+import { orderDesc, tieEnd } from './rank.ts';
 
 export interface TierReason {
   rank: number;
@@ -51,7 +52,7 @@ export function assignTiers(
 ): TierResult {
   const n = values.length;
   const order = orderDesc(values, ids);
-  const start = tieStart(values, order);
+  const end = tieEnd(values, order);
   let total = 0;
   for (let i = 0; i < n; i++) if (values[i] > 0) total += values[i];
   // cumulative positive value through position p, and before position p
@@ -72,9 +73,9 @@ export function assignTiers(
   for (let p = 0; p < n; p++) {
     const i = order[p];
     const v = values[i];
-    const g = start[i];
-    const groupPercentile = (100 * (g + 1)) / n;
-    const shareBefore = share(g > 0 ? cumThrough[g - 1] : 0);
+    const e = end[i];
+    const groupPercentile = (100 * (e + 1)) / n;
+    const shareBefore = share(cumThrough[e] - Math.max(0, v));
     reason[i] = { rank: p + 1, percentile: groupPercentile, cumulativeShare: share(cumThrough[p]), value: v };
     tier[i] = tierFor(scheme, v, groupPercentile, shareBefore, custom);
   }
