@@ -8,7 +8,7 @@
  *
  * Usage: npm run addon:build   (or import { buildAddon } from './build.ts')
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -92,7 +92,7 @@ function wrapper(e: EntryPoint): string {
 }
 
 /** Bundles the add-on; returns the Code.js text and writes dist/ files into outDir. */
-export async function buildAddon(outDir = join(here, 'dist')): Promise<{ outDir: string; code: string }> {
+export async function buildAddon(outDir = join(here, 'dist'), plugins: Plugin[] = []): Promise<{ outDir: string; code: string }> {
   const result = await build({
     entryPoints: [join(here, 'src/index.ts')],
     bundle: true,
@@ -104,6 +104,7 @@ export async function buildAddon(outDir = join(here, 'dist')): Promise<{ outDir:
     write: false,
     legalComments: 'none',
     logLevel: 'silent',
+    plugins,
   });
   const bundle = result.outputFiles[0].text;
   const code = [

@@ -151,7 +151,7 @@ describe('custom functions in the sandbox', () => {
 
   it('PYRAMID_TIER returns one tier per input row, blanks stay blank', () => {
     const { g } = sandbox();
-    const values = Array.from({ length: 20 }, (_, i) => [100 - i]);
+    const values: (number | string)[][] = Array.from({ length: 20 }, (_, i) => [100 - i]);
     values.splice(3, 0, ['']);
     const out = (g.PYRAMID_TIER(values, 'zeithaml') as string[][]).map((r) => r[0]);
     expect(out).toHaveLength(21);

@@ -1,0 +1,186 @@
+/**
+ * The whole segmentation from the sidebar: the built Sidebar.html in headless Chromium, its
+ * google.script.run calls answered by the built Code.js running in the vm sandbox over a fake
+ * spreadsheet. Leaves test-artifacts/sidebar.png and test-artifacts/results-sheet.png.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { buildAddon } from '../../addon/build.ts';
+import { FakeSpreadsheet, loadBundle, makeServices, type FakeSheet, type Services } from './fakes.ts';
+import { orderLines, sheetDate } from './data.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repoRoot = resolve(import.meta.dirname, '../..');
+const artifacts = join(repoRoot, 'test-artifacts');
+const ROWS = 12_000; // more than two chunks of 5,000
+
+/** Browser-side stand-in for google.script.run: every call goes to window.__gas (Node). */
+const STAND_IN = `
+(() => {
+  function runner(ok, fail) {
+    return new Proxy({}, { get(_, name) {
+      if (name === 'withSuccessHandler') return (f) => runner(f, fail);
+      if (name === 'withFailureHandler') return (f) => runner(ok, f);
+      return (...args) => {
+        window.__gas(String(name), JSON.stringify(args)).then((text) => {
+          const r = JSON.parse(text);
+          if ('error' in r) { if (fail) fail(new Error(r.error)); }
+          else if (ok) ok(r.value);
+        });
+      };
+    } });
+  }
+  window.google = { script: { run: runner(null, null) } };
+})();`;
+
+const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM}; skipped when absent: apt-get install chromium)`, () => {
+  let browser: Browser;
+  let distDir = '';
+  let services: Services;
+  let g: Record<string, (...args: unknown[]) => unknown>;
+  let orders: FakeSheet;
+  const progressSeen: string[] = [];
+
+  beforeAll(async () => {
+    distDir = mkdtempSync(join(tmpdir(), 'addon-dist-'));
+    const { code } = await buildAddon(distDir);
+    const book = new FakeSpreadsheet('en_US', 'Asia/Shanghai');
+    const lines = orderLines(ROWS, 5);
+    // Chinese headers, Date cells as Sheets delivers them, a column the add-on should ignore.
+    orders = book.addSheet('订单', [
+      ['订单号', '客户编号', '下单日期', '实付金额', '备注'],
+      ...lines.map((l, i) => [`SO${100000 + i}`, l.id, sheetDate(l.date, 8), l.amount, '']),
+    ]);
+    book.addSheet('Notes', [['free text']]);
+    services = makeServices(book, distDir);
+    g = loadBundle(code, services);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('detects the Chinese columns, runs in chunks with progress, and writes the results sheet', async () => {
+    const page = await browser.newPage({ viewport: { width: 300, height: 1000 } });
+    // Apps Script runs a server call while the page keeps polling getProgress. The sandbox is
+    // synchronous, so the run's progress snapshots (written to the fake cache as it ran) are
+    // handed to the polls one by one while the run's answer is held back.
+    const snapshots: string[] = [];
+    const put = services.cache.put.bind(services.cache);
+    services.cache.put = (k: string, v: string, ttl?: number) => { snapshots.push(v); put(k, v, ttl); };
+    let replay: string[] | null = null;
+    await page.exposeFunction('__gas', async (name: string, argsJson: string) => {
+      try {
+        if (name === 'getProgress' && replay) {
+          const next = replay.length > 1 ? replay.shift()! : replay[0];
+          progressSeen.push(next);
+          return JSON.stringify({ value: JSON.parse(next) });
+        }
+        const value = g[name](...JSON.parse(argsJson));
+        if (name === 'runSegmentation') {
+          replay = snapshots.slice();
+          while (replay.length > 1) await new Promise((r) => setTimeout(r, 100));
+        }
+        return JSON.stringify({ value: JSON.parse(JSON.stringify(value ?? null)) });
+      } catch (e) {
+        return JSON.stringify({ error: (e as Error).message });
+      }
+    });
+    await page.addInitScript(STAND_IN);
+    await page.goto('file://' + join(distDir, 'Sidebar.html'));
+
+    // Detected roles from Chinese headers, and the as-of suggestion from the latest date.
+    await page.waitForFunction('!document.getElementById("run").disabled');
+    expect(await page.inputValue('#sheet')).toBe('订单');
+    expect(await page.inputValue('#col-customer')).toBe('客户编号');
+    expect(await page.inputValue('#col-date')).toBe('下单日期');
+    expect(await page.inputValue('#col-amount')).toBe('实付金额');
+    expect(await page.inputValue('#asOf')).toMatch(/^2024-0[56]-\d\d$/);
+
+    await page.fill('#asOf', '2024-07-01');
+    await page.selectOption('#timeUnit', 'week');
+    await page.fill('#horizon', '26');
+    await page.fill('#discountRate', '0.08');
+    await page.selectOption('#tierScheme', 'zeithaml');
+    await page.click('#run');
+
+    await page.waitForFunction('/Reading rows [\\d,]+ \\/ 12,000/.test(document.getElementById("progressText").textContent)');
+    await page.waitForSelector('#result table#tiers', { timeout: 60_000 });
+    expect(await page.textContent('#progressText')).toBe('Done');
+    const resultText = await page.textContent('#result');
+    expect(resultText).toContain('Customer pyramid');
+    expect(resultText).toMatch(/Platinum/);
+
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: join(artifacts, 'sidebar.png'), fullPage: true });
+    mkdirSync(join(repoRoot, 'docs/img'), { recursive: true });
+    copyFileSync(join(artifacts, 'sidebar.png'), join(repoRoot, 'docs/img/sidebar.png'));
+
+    // Progress went through several reading chunks before scoring and writing.
+    const phases = snapshots.map((s) => JSON.parse(s));
+    const reading = phases.filter((p) => p.phase === 'reading' && p.done > 0).map((p) => p.done);
+    expect(reading).toEqual([5000, 10000, 12000]);
+    expect(phases.map((p) => p.phase).filter((p, i, a) => p !== a[i - 1])).toEqual(['reading', 'scoring', 'writing', 'done']);
+    expect(progressSeen.length).toBeGreaterThan(1);
+
+    // Results sheet: one row per customer, written in one setValues, coloured in one call, with a chart.
+    const book = services.book;
+    const results = book.getSheetByName('Customer pyramid')!;
+    const customers = new Set(orders.data.slice(1).map((r) => r[1])).size;
+    expect(results).not.toBeNull();
+    expect(results.data[0][0]).toBe('customer_id');
+    expect(results.getRange(1, 1, customers + 1, 1).getValues().slice(1).every((r) => typeof r[0] === 'string' && r[0] !== '')).toBe(true);
+    expect(results.data[customers + 1]?.[0] ?? '').toBe('');
+    const tierCol = (results.data[0] as string[]).indexOf('tier');
+    const colours = new Set(results.backgrounds.slice(1, customers + 1).map((r) => r[tierCol]));
+    expect(colours.size).toBeGreaterThanOrEqual(3);
+    expect(book.calls.setValues).toBe(2); // the table, the summary block
+    expect(results.charts).toHaveLength(1);
+    expect(results.charts[0].type).toBe('bar');
+
+    await renderResultsSheet(results, join(artifacts, 'results-sheet.png'));
+    copyFileSync(join(artifacts, 'results-sheet.png'), join(repoRoot, 'docs/img/results-sheet.png'));
+    await page.close();
+  });
+
+  /** Draws the fake sheet's first rows, colours and chart as an HTML grid and screenshots it. */
+  async function renderResultsSheet(sheet: FakeSheet, path: string) {
+    const esc = (s: unknown) => String(s ?? '').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+    const show = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(v < 1 && v > -1 ? 3 : 2) : v);
+    const header = sheet.data[0] as string[];
+    const keep = ['customer_id', 'transactions', 'net_spend', 'p_alive', 'expected_purchases', 'clv', 'tier', 'rfm_segment', 'r_score', 'f_score', 'm_score', 'lifecycle_stage', 'churn_risk', 'value_class'];
+    const cols = keep.map((k) => header.indexOf(k)).filter((i) => i >= 0);
+    const summaryCol = header.length + 1; // 0-based index of the summary block
+    for (let c = summaryCol; c < summaryCol + 4; c++) cols.push(c);
+    const rows = 22;
+    let html = '<table><tr><th></th>' + cols.map((c) => `<th>${c < 26 ? String.fromCharCode(65 + c) : 'A' + String.fromCharCode(65 + c - 26)}</th>`).join('') + '</tr>';
+    for (let r = 0; r < rows; r++) {
+      html += `<tr><th>${r + 1}</th>` + cols.map((c) => {
+        const bg = sheet.backgrounds[r]?.[c];
+        const fg = bg === '#434343' ? 'color:#fff;font-weight:bold;' : '';
+        return `<td style="${bg ? `background:${bg};` : ''}${fg}">${esc(show(sheet.data[r]?.[c]))}</td>`;
+      }).join('') + '</tr>';
+    }
+    html += '</table>';
+    const chart = sheet.charts[0];
+    const range = chart.ranges[0].getValues().slice(1) as [string, number][];
+    const max = Math.max(...range.map((x) => x[1]));
+    html += `<div class="chart"><b>${esc(chart.options.title)}</b>` + range.map(([t, n]) =>
+      `<div class="bar"><span>${esc(t)}</span><i style="width:${(300 * n) / max}px"></i>${n}</div>`).join('') + '</div>';
+    const page = await browser.newPage({ viewport: { width: 1500, height: 700 } });
+    await page.setContent(`<!DOCTYPE html><meta charset="utf-8"><style>
+      body{font:12px Arial,sans-serif;margin:8px} table{border-collapse:collapse}
+      td,th{border:1px solid #e0e0e0;padding:2px 6px;white-space:nowrap} th{background:#f8f9fa;color:#5f6368;font-weight:normal}
+      .chart{margin-top:12px;border:1px solid #dadce0;padding:8px;width:480px} .bar{display:flex;align-items:center;gap:6px;margin:4px 0}
+      .bar span{width:70px} .bar i{display:inline-block;height:14px;background:#4285f4}</style>${html}`);
+    await page.screenshot({ path, fullPage: true });
+    await page.close();
+    expect(readFileSync(path).length).toBeGreaterThan(1000);
+  }
+});
