@@ -103,3 +103,116 @@ export const DEFAULT_PROFILE: Profile = {
   churn: { lowRiskPAlive: 0.7, highRiskPAlive: 0.3, lostAfterDays: 365 },
   receivables: { shortTermDays: 90, badDebtDays: 365 },
 };
+
+const TIME_UNITS = ['day', 'week', 'month'];
+const ALL_ROLES: ColumnRole[] = [
+  'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund', 'cost', 'margin', 'productCode', 'description', 'channel',
+  'name', 'type', 'industry', 'region', 'country', 'segment', 'settlement', 'receivable', 'overdueDays', 'pipelineStage', 'size', 'acquisitionCost',
+  'serviceCost', 'signupDate', 'churnDate', 'csat', 'nps', 'willReturn', 'willRecommend', 'surveyDate',
+];
+
+/**
+ * Validate a partial profile (e.g. parsed JSON) and fill every default. Throws one Error whose
+ * message lists every bad field; unknown fields are errors too (they are usually typos).
+ */
+export function resolveProfile(partial: unknown): Profile {
+  const errors: string[] = [];
+  if (partial === null || partial === undefined) partial = {};
+  if (typeof partial !== 'object' || Array.isArray(partial)) throw new Error('Invalid profile: expected an object');
+  const p = partial as Record<string, unknown>;
+  const out: Profile = JSON.parse(JSON.stringify(DEFAULT_PROFILE));
+  const known = new Set<string>([...Object.keys(DEFAULT_PROFILE), 'sheet', 'calibrationEnd', 'customTiers', 'homeRegion', 'homeCountry']);
+  for (const k of Object.keys(p)) if (!known.has(k)) errors.push(`${k}: unknown field`);
+  const isoDate = (v: unknown): boolean => {
+    const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
+    if (!m) return false;
+    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+    return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+  };
+  const oneOf = (k: keyof Profile, allowed: unknown[]): void => {
+    if (p[k] === undefined) return;
+    if (allowed.includes(p[k])) (out as unknown as Record<string, unknown>)[k] = p[k];
+    else errors.push(`${k}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(p[k])}`);
+  };
+  const num = (k: keyof Profile, min: number, max: number): void => {
+    if (p[k] === undefined) return;
+    const v = p[k];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) (out as unknown as Record<string, unknown>)[k] = v;
+    else errors.push(`${k}: must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  };
+  const str = (k: keyof Profile): void => {
+    if (p[k] === undefined) return;
+    if (typeof p[k] === 'string') (out as unknown as Record<string, unknown>)[k] = p[k];
+    else errors.push(`${k}: must be a string`);
+  };
+  if (p.asOf !== undefined && p.asOf !== '') {
+    if (isoDate(p.asOf)) out.asOf = p.asOf as string; else errors.push(`asOf: must be a date YYYY-MM-DD, got ${JSON.stringify(p.asOf)}`);
+  }
+  if (p.calibrationEnd !== undefined) {
+    if (isoDate(p.calibrationEnd)) out.calibrationEnd = p.calibrationEnd as string;
+    else errors.push(`calibrationEnd: must be a date YYYY-MM-DD, got ${JSON.stringify(p.calibrationEnd)}`);
+  }
+  if (out.calibrationEnd && out.asOf && out.calibrationEnd >= out.asOf) errors.push('calibrationEnd: must be before asOf');
+  oneOf('timeUnit', TIME_UNITS);
+  if (p.timeZone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: String(p.timeZone) });
+      if (typeof p.timeZone !== 'string') throw new Error('not a string');
+      out.timeZone = p.timeZone;
+    } catch { errors.push(`timeZone: not an IANA time zone: ${JSON.stringify(p.timeZone)}`); }
+  }
+  oneOf('locale', ['en', 'zh-CN']);
+  oneOf('header', ['auto', true, false]);
+  oneOf('dateOrder', ['auto', 'YMD', 'MDY', 'DMY']);
+  oneOf('encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030']);
+  oneOf('delimiter', ['auto', ',', ';', '\t', '|', 'whitespace']);
+  oneOf('retentionPeriod', ['week', 'month', 'quarter', 'year']);
+  oneOf('model', ['bgnbd', 'paretonbd', 'mbgnbd']);
+  oneOf('tierScheme', ['zeithaml', 'ibm', 'pareto', 'custom']);
+  oneOf('tierBy', ['clv', 'historic', 'margin']);
+  oneOf('dedupe', [true, false]);
+  num('horizon', 0, 10_000);
+  num('discountRate', 0, 10);
+  num('margin', 0, 1);
+  str('sheet'); str('homeRegion'); str('homeCountry');
+  if (p.columns !== undefined) {
+    if (typeof p.columns !== 'object' || p.columns === null || Array.isArray(p.columns)) errors.push('columns: must be an object role → header or column number');
+    else for (const [role, ref] of Object.entries(p.columns)) {
+      if (!ALL_ROLES.includes(role as ColumnRole)) errors.push(`columns.${role}: unknown role (known: ${ALL_ROLES.join(', ')})`);
+      else if (!(typeof ref === 'string' && ref.trim() !== '') && !(typeof ref === 'number' && Number.isInteger(ref) && ref >= 1)) {
+        errors.push(`columns.${role}: must be a header text or a 1-based column number`);
+      } else out.columns[role as ColumnRole] = ref as string | number;
+    }
+  }
+  if (p.exclusions !== undefined) {
+    const e = p.exclusions as Record<string, unknown>;
+    for (const k of ['codes', 'descriptions'] as const) {
+      if (e?.[k] === undefined) continue;
+      if (Array.isArray(e[k]) && (e[k] as unknown[]).every((x) => typeof x === 'string')) out.exclusions[k] = e[k] as string[];
+      else errors.push(`exclusions.${k}: must be a list of strings`);
+    }
+  }
+  const nested = <K extends 'rfm' | 'churn' | 'receivables'>(k: K, limits: Record<string, [number, number]>): void => {
+    const v = p[k] as Record<string, unknown> | undefined;
+    if (v === undefined) return;
+    for (const [f, [min, max]] of Object.entries(limits)) {
+      if (v[f] === undefined) continue;
+      const x = v[f];
+      if (typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max) (out[k] as Record<string, number>)[f] = x;
+      else errors.push(`${k}.${f}: must be a number from ${min} to ${max}, got ${JSON.stringify(x)}`);
+    }
+  };
+  nested('rfm', { bins: [2, 10] });
+  nested('churn', { lowRiskPAlive: [0, 1], highRiskPAlive: [0, 1], lostAfterDays: [1, 36_500] });
+  nested('receivables', { shortTermDays: [0, 36_500], badDebtDays: [0, 36_500] });
+  if (p.customTiers !== undefined) {
+    const c = p.customTiers as { by?: unknown; cuts?: unknown; labels?: unknown };
+    const ok = c && (c.by === 'percentile' || c.by === 'value') && Array.isArray(c.cuts) && c.cuts.every((x) => typeof x === 'number')
+      && Array.isArray(c.labels) && c.labels.every((x) => typeof x === 'string') && c.labels.length === c.cuts.length + 1;
+    if (ok) out.customTiers = c as Profile['customTiers'];
+    else errors.push('customTiers: must be { by: "percentile"|"value", cuts: number[], labels: string[] (one more than cuts) }');
+  }
+  if (out.tierScheme === 'custom' && !out.customTiers) errors.push('customTiers: required when tierScheme is "custom"');
+  if (errors.length) throw new Error(`Invalid profile: ${errors.join('; ')}`);
+  return out;
+}

@@ -1,0 +1,190 @@
+/**
+ * Calendar days and the date styles real exports use.
+ *
+ * A parsed date is a *date code*: either a resolved day number (days since 1970-01-01) or, for
+ * `a/b/yyyy` values whose day/month order is not known yet, an "ambiguous" code that keeps the
+ * raw parts. The order is decided once for the whole column (see `decideDateOrder`), then
+ * `resolveDateCode` turns every code into a day. Hand-written because general parsers
+ * (Date.parse) neither know these styles nor decide D/M order per column; see bench/ingest.bench.ts.
+ */
+import type { DayNumber } from './types.ts';
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function civilToDay(y: number, m: number, d: number): DayNumber {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Inverse of civilToDay. */
+export function dayToCivil(day: DayNumber): { y: number; m: number; d: number } {
+  const z = Math.floor(day) + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: yoe + era * 400 + (m <= 2 ? 1 : 0), m, d };
+}
+
+export function dayToIso(day: DayNumber): string {
+  const { y, m, d } = dayToCivil(day);
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+function validYmd(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1 || y < 1000 || y > 9999) return false;
+  const dim = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return d <= dim;
+}
+
+/** Strict `YYYY-MM-DD` → day number, or NaN. */
+export function parseIsoDay(s: string): DayNumber {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s.trim());
+  if (!m) return NaN;
+  const y = +m[1], mo = +m[2], d = +m[3];
+  return validYmd(y, mo, d) ? civilToDay(y, mo, d) : NaN;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date codes
+
+/** Codes at or above this are ambiguous `p1/p2/year` values awaiting the column's order. */
+const AMBIGUOUS = 1_000_000_000;
+/** Excel's day 0 is 1899-12-30 (it counts a fictitious 1900-02-29). */
+const EXCEL_EPOCH = -25569;
+
+export function isAmbiguousCode(code: number): boolean {
+  return code >= AMBIGUOUS;
+}
+
+/** For an ambiguous code: which orders are possible (bit 1 = MDY, bit 2 = DMY). */
+export function ambiguousOrders(code: number): number {
+  const raw = code - AMBIGUOUS;
+  const p1 = Math.floor(raw / 100) % 100, p2 = raw % 100, y = Math.floor(raw / 10000);
+  return (validYmd(y, p1, p2) ? 1 : 0) | (validYmd(y, p2, p1) ? 2 : 0);
+}
+
+/** Ambiguous or resolved code → day number under an order (NaN when invalid in that order). */
+export function resolveDateCode(code: number, order: 'MDY' | 'DMY' | 'YMD'): DayNumber {
+  if (code < AMBIGUOUS) return code;
+  const raw = code - AMBIGUOUS;
+  const p1 = Math.floor(raw / 100) % 100, p2 = raw % 100, y = Math.floor(raw / 10000);
+  const [m, d] = order === 'DMY' ? [p2, p1] : [p1, p2];
+  return validYmd(y, m, d) ? civilToDay(y, m, d) : NaN;
+}
+
+/**
+ * The column's order from a tally of what its ambiguous values allow: a first part above 12
+ * proves D/M, a second part above 12 proves M/D. Evidence for both, or none, falls back to
+ * M/D (the common export default), unless more values prove D/M.
+ */
+export function decideDateOrder(onlyMdy: number, onlyDmy: number): 'MDY' | 'DMY' {
+  return onlyDmy > onlyMdy ? 'DMY' : 'MDY';
+}
+
+// Offsets of a time zone, cached per 15-minute bucket (zone transitions fall on quarter hours).
+const zoneCache = new Map<string, { fmt: Intl.DateTimeFormat; offsets: Map<number, number> }>();
+
+/** Minutes the zone is ahead of UTC at the instant `ms`. */
+export function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  let z = zoneCache.get(timeZone);
+  if (!z) {
+    const fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric',
+    });
+    z = { fmt, offsets: new Map() };
+    zoneCache.set(timeZone, z);
+  }
+  const bucket = Math.floor(ms / 900_000);
+  let off = z.offsets.get(bucket);
+  if (off === undefined) {
+    const at = bucket * 900_000;
+    const p: Record<string, number> = {};
+    for (const part of z.fmt.formatToParts(new Date(at))) if (part.type !== 'literal') p[part.type] = +part.value;
+    off = Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - at) / 60_000);
+    z.offsets.set(bucket, off);
+  }
+  return off;
+}
+
+/** Calendar day, in the zone, of an instant (ms since the epoch). */
+export function instantToDay(ms: number, timeZone: string): DayNumber {
+  return Math.floor((ms + zoneOffsetMinutes(timeZone, ms) * 60_000) / 86_400_000);
+}
+
+const YMD_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const PQY_RE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp][Mm])?)?$/;
+const WEEKDAY_RE = /\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天]\)?|\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)$/i;
+
+/**
+ * One date cell → date code, or NaN when it is no date. Accepts ISO with or without time,
+ * milliseconds and offset; `YYYY/M/D H:mm`; `YYYY年M月D日`; `YYYYMMDD`; `M/D/YY(YY)` and
+ * `D/M/YYYY` (ambiguous until the column decides); Excel serial numbers; a trailing weekday.
+ * Values with an offset go to their calendar day in `timeZone`; values without one are
+ * already local wall-clock times. Date objects (spreadsheet ranges) are instants.
+ */
+export function parseDateCell(cell: unknown, timeZone: string): number {
+  if (typeof cell === 'number') return numberToCode(cell);
+  if (cell instanceof Date) {
+    const ms = cell.getTime();
+    return Number.isFinite(ms) ? instantToDay(ms, timeZone) : NaN;
+  }
+  if (typeof cell !== 'string') return NaN;
+  let s = cell.trim();
+  if (s === '') return NaN;
+  let m = YMD_RE.exec(s);
+  if (!m) {
+    const stripped = s.replace(WEEKDAY_RE, '');
+    if (stripped !== s) { s = stripped; m = YMD_RE.exec(s); }
+  }
+  if (m) {
+    const y = +m[1], mo = +m[2], d = +m[3];
+    if (!validYmd(y, mo, d)) return NaN;
+    const day = civilToDay(y, mo, d);
+    if (m[7] === undefined) return day;
+    const h = +m[4], mi = +m[5], sec = m[6] ? +m[6] : 0;
+    const off = m[7] === 'Z' ? 0 : (m[7][0] === '-' ? -1 : 1) * (+m[7].slice(1, 3) * 60 + (m[7].length > 3 ? +m[7].slice(-2) : 0));
+    const ms = (day * 86400 + h * 3600 + mi * 60 + sec - off * 60) * 1000;
+    return instantToDay(ms, timeZone);
+  }
+  const q = PQY_RE.exec(s);
+  if (q) {
+    let y = +q[3];
+    if (q[3].length === 2) y += y <= 68 ? 2000 : 1900;
+    const p1 = +q[1], p2 = +q[2];
+    if (p1 < 1 || p2 < 1 || p1 > 31 || p2 > 31) return NaN;
+    return AMBIGUOUS + y * 10000 + p1 * 100 + p2;
+  }
+  if (/^\d+(?:\.\d+)?$/.test(s)) return numberToCode(+s);
+  return NaN;
+}
+
+/** Numbers are `YYYYMMDD` when they look like one, else Excel serials (1954 – 2119). */
+function numberToCode(n: number): number {
+  if (!Number.isFinite(n)) return NaN;
+  if (n >= 10000101 && n <= 99991231 && Number.isInteger(n)) {
+    const y = Math.floor(n / 10000), mo = Math.floor(n / 100) % 100, d = n % 100;
+    return validYmd(y, mo, d) ? civilToDay(y, mo, d) : NaN;
+  }
+  if (n >= 20000 && n < 80000) return Math.floor(n) + EXCEL_EPOCH;
+  return NaN;
+}
+
+/** Length of a time unit in days (month = 365.25 / 12). */
+export function unitDays(unit: 'day' | 'week' | 'month'): number {
+  return unit === 'day' ? 1 : unit === 'week' ? 7 : 365.25 / 12;
+}
+
+/** Index of the retention period holding a day: Monday weeks, calendar months, quarters, years since 1970. */
+export function periodIndex(day: DayNumber, period: 'week' | 'month' | 'quarter' | 'year'): number {
+  if (period === 'week') return Math.floor((day + 3) / 7);
+  const { y, m } = dayToCivil(day);
+  const month = (y - 1970) * 12 + (m - 1);
+  return period === 'month' ? month : period === 'quarter' ? Math.floor(month / 3) : y - 1970;
+}

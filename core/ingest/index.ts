@@ -1,0 +1,17 @@
+/** Core ingest: exports → clean rows, per-customer summaries, rejects. Pure: no I/O. */
+export { InputError } from './errors.ts';
+export { detectEncoding, isUtf8, type Encoding, type EncodingGuess } from './encoding.ts';
+export { planColumns, looksLikeHeader, normalizeHeader, ROLES, type ColumnPlan } from './columns.ts';
+export {
+  createTransactionIngest, CANCEL_STATUSES, MONEY_SCALE,
+  type TransactionIngest, type TransactionIngestResult,
+} from './transactions.ts';
+export {
+  createCustomerIngest, createSurveyIngest, createIngest, hasHeader, ingestTable, ingestCustomers, ingestSurveys,
+  type CustomersIngestResult, type SurveysIngestResult, type TableIngest, type TableResult,
+} from './tables.ts';
+export { summarizeLedger, mergeSummaries, byId } from '../summary/summarize.ts';
+export { parseAmount, normalizeId } from '../amounts.ts';
+export {
+  parseDateCell, parseIsoDay, civilToDay, dayToCivil, dayToIso, resolveDateCode, decideDateOrder, instantToDay, unitDays, periodIndex,
+} from '../dates.ts';

@@ -1,0 +1,240 @@
+/**
+ * Customer master data and survey responses: small tables kept row by row (memory ∝ customers),
+ * plus `ingestTable` for in-memory 2-D ranges (the Sheets add-on) of any kind.
+ */
+import type { ColumnRole, Profile } from '../config.ts';
+import type { Cell, CustomerRecord, Detection, Reject, RowCounts, SurveyResponse, TableKind } from '../types.ts';
+import { normalizeId, parseAmount } from '../amounts.ts';
+import { ambiguousOrders, decideDateOrder, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode } from '../dates.ts';
+import { looksLikeHeader, planColumns, type ColumnPlan } from './columns.ts';
+import { InputError } from './errors.ts';
+import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
+import { byId } from '../summary/summarize.ts';
+
+export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; counts: RowCounts; detection: Detection }
+export interface SurveysIngestResult { responses: SurveyResponse[]; rejects: Reject[]; counts: RowCounts; detection: Detection }
+
+export interface TableIngest<R> {
+  beginSource(source: string, header: Cell[] | null): Detection;
+  row(cells: Cell[], line: number): void;
+  finish(): R;
+}
+
+const text = (c: Cell): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c).trim());
+
+/** Shared bookkeeping: sources, rejects, counts, and per-column date codes resolved at the end. */
+function base(kind: TableKind, profile: Profile) {
+  const rejects: Reject[] = [];
+  const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
+  let plan: ColumnPlan | null = null;
+  let detection: Detection | null = null;
+  let source = '';
+  return {
+    rejects, counts,
+    get plan() { return plan!; },
+    get detection() { return detection!; },
+    begin(src: string, header: Cell[] | null): Detection {
+      source = src;
+      plan = planColumns(kind, header ? header.map(text) : null, profile.columns);
+      if (plan.index.customer === undefined) {
+        throw new InputError(`${src}: no customer id column found; headers seen: ${plan.headers.join(', ') || 'none (headerless file)'}. Map it with customer=COLUMN`);
+      }
+      if (detection) {
+        for (const [k, v] of Object.entries(plan.names)) detection.columns[k] ??= v;
+      } else detection = { kind, columns: { ...plan.names }, headers: plan.headers };
+      return detection;
+    },
+    reject(line: number, column: string | null, reason: string, message: string, value?: Cell) {
+      counts.rejected++;
+      rejects.push({ source, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
+    },
+  };
+}
+
+/** Resolve a column of date codes with one day/month order (see core/dates.ts). */
+function resolveDates(codes: number[], profile: Profile): { days: number[]; order: 'YMD' | 'MDY' | 'DMY' } {
+  let mdy = 0, dmy = 0, any = 0;
+  for (const c of codes) {
+    if (!isAmbiguousCode(c)) continue;
+    any++;
+    const o = ambiguousOrders(c);
+    if (o === 1) mdy++; else if (o === 2) dmy++;
+  }
+  if (!any) return { days: codes, order: 'YMD' };
+  const order = profile.dateOrder === 'MDY' || profile.dateOrder === 'DMY' ? profile.dateOrder : decideDateOrder(mdy, dmy);
+  return { days: codes.map((c) => resolveDateCode(c, order)), order };
+}
+
+const CUSTOMER_TEXT: [ColumnRole, keyof CustomerRecord][] = [
+  ['name', 'name'], ['type', 'type'], ['industry', 'industry'], ['region', 'region'], ['country', 'country'], ['channel', 'channel'],
+  ['segment', 'segment'], ['settlement', 'settlement'], ['pipelineStage', 'pipelineStage'], ['size', 'size'],
+];
+const CUSTOMER_NUMBERS: [ColumnRole, keyof CustomerRecord][] = [
+  ['receivable', 'receivable'], ['overdueDays', 'overdueDays'], ['acquisitionCost', 'acquisitionCost'], ['serviceCost', 'serviceCostPerPeriod'],
+];
+
+/** Customer master data. A customer listed twice keeps the first non-empty value of each field. */
+export function createCustomerIngest(profile: Profile): TableIngest<CustomersIngestResult> {
+  const b = base('customers', profile);
+  const byIdMap = new Map<string, CustomerRecord>();
+  const tz = profile.timeZone;
+  return {
+    beginSource: (s, h) => b.begin(s, h),
+    row(cells, line) {
+      b.counts.read++;
+      const { index, names, headers } = b.plan;
+      const id = normalizeId(cells[index.customer!]);
+      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[index.customer!]); return; }
+      const r: CustomerRecord = { id };
+      for (const [role, field] of CUSTOMER_NUMBERS) {
+        const i = index[role];
+        if (i === undefined || text(cells[i]) === '') continue;
+        const v = parseAmount(cells[i]);
+        if (v !== v) { b.reject(line, names[role], 'bad-number', `Not a number (${role})`, cells[i]); return; }
+        (r as unknown as Record<string, number>)[field] = v;
+      }
+      for (const [role, field] of [['signupDate', 'signupDay'], ['churnDate', 'churnDay']] as const) {
+        const i = index[role];
+        if (i === undefined || text(cells[i]) === '') continue;
+        const v = parseDateCell(cells[i], tz);
+        if (v !== v) { b.reject(line, names[role], 'bad-date', `Not a date (${role})`, cells[i]); return; }
+        r[field] = v; // may be ambiguous: resolved in finish
+      }
+      for (const [role, field] of CUSTOMER_TEXT) {
+        const i = index[role];
+        if (i !== undefined && text(cells[i]) !== '') (r as unknown as Record<string, string>)[field] = text(cells[i]);
+      }
+      const used = new Set(Object.values(index));
+      headers.forEach((h, i) => {
+        if (!used.has(i) && h && text(cells[i]) !== '') (r.extra ??= {})[h] = text(cells[i]);
+      });
+      b.counts.accepted++;
+      const prev = byIdMap.get(id);
+      if (!prev) byIdMap.set(id, r);
+      else for (const [k, v] of Object.entries(r)) if ((prev as unknown as Record<string, unknown>)[k] === undefined) (prev as unknown as Record<string, unknown>)[k] = v;
+    },
+    finish() {
+      const records = [...byIdMap.values()].sort(byId);
+      for (const field of ['signupDay', 'churnDay'] as const) {
+        const with_ = records.filter((r) => r[field] !== undefined);
+        const { days, order } = resolveDates(with_.map((r) => r[field]!), profile);
+        with_.forEach((r, i) => { if (Number.isFinite(days[i])) r[field] = days[i]; else delete r[field]; });
+        if (with_.length && field === 'signupDay') b.detection.dateOrder = order;
+      }
+      return { records, rejects: b.rejects, counts: b.counts, detection: b.detection };
+    },
+  };
+}
+
+const YES = new Set(['yes', 'y', 'true', '1', '是', '会', '愿意', '对', 'ja', 'oui', 'si', 'sí']);
+const NO = new Set(['no', 'n', 'false', '0', '否', '不会', '不', '不愿意', 'nein', 'non']);
+
+function yesNo(c: Cell): boolean | undefined | null {
+  if (typeof c === 'boolean') return c;
+  const t = text(c).toLowerCase();
+  if (t === '') return undefined;
+  if (YES.has(t)) return true;
+  if (NO.has(t)) return false;
+  return null;
+}
+
+/**
+ * Survey responses. Scales are read per column from its largest value: CSAT ≤ 5 as is, ≤ 10 as
+ * 1–10 and ≤ 100 as 0–100, both mapped linearly onto 1–5; NPS ≤ 10 as is, ≤ 100 divided by 10.
+ * A response without a date column is dated on the as-of day.
+ */
+export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestResult> {
+  const b = base('surveys', profile);
+  const tz = profile.timeZone;
+  const asOfDay = parseIsoDay(profile.asOf);
+  const rows: { r: SurveyResponse; line: number; source: string }[] = [];
+  let source = '';
+  return {
+    beginSource: (s, h) => { source = s; return b.begin(s, h); },
+    row(cells, line) {
+      b.counts.read++;
+      const { index, names } = b.plan;
+      const id = normalizeId(cells[index.customer!]);
+      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[index.customer!]); return; }
+      let day = asOfDay;
+      if (index.surveyDate !== undefined) {
+        day = parseDateCell(cells[index.surveyDate], tz);
+        if (day !== day) { b.reject(line, names.surveyDate, 'bad-date', 'Not a date', cells[index.surveyDate]); return; }
+      }
+      const r: SurveyResponse = { customerId: id, day };
+      for (const role of ['csat', 'nps'] as const) {
+        const i = index[role];
+        if (i === undefined || text(cells[i]) === '') continue;
+        const v = parseAmount(cells[i]);
+        if (v !== v || v < 0 || v > 100) { b.reject(line, names[role], 'bad-score', `Not a ${role.toUpperCase()} score`, cells[i]); return; }
+        r[role] = v;
+      }
+      for (const role of ['willReturn', 'willRecommend'] as const) {
+        const i = index[role];
+        if (i === undefined) continue;
+        const v = yesNo(cells[i]);
+        if (v === null) { b.reject(line, names[role], 'bad-answer', 'Not a yes/no answer', cells[i]); return; }
+        if (v !== undefined) r[role] = v;
+      }
+      b.counts.accepted++;
+      rows.push({ r, line, source });
+    },
+    finish() {
+      const { days, order } = resolveDates(rows.map((x) => x.r.day), profile);
+      b.detection.dateOrder = order;
+      const maxCsat = rows.reduce((m, x) => Math.max(m, x.r.csat ?? 0), 0);
+      const maxNps = rows.reduce((m, x) => Math.max(m, x.r.nps ?? 0), 0);
+      const responses: SurveyResponse[] = [];
+      rows.forEach((x, i) => {
+        const day = days[i];
+        if (!Number.isFinite(day) || day > asOfDay) {
+          b.counts.accepted--;
+          b.counts.rejected++;
+          b.rejects.push({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: Number.isFinite(day) ? 'after-as-of' : 'bad-date', message: Number.isFinite(day) ? 'Survey dated after the as-of date' : 'Not a date in the column order' });
+          return;
+        }
+        const r = { ...x.r, day };
+        if (r.csat !== undefined) r.csat = maxCsat <= 5 ? r.csat : maxCsat <= 10 ? 1 + ((Math.max(r.csat, 1) - 1) * 4) / 9 : 1 + (r.csat * 4) / 100;
+        if (r.nps !== undefined && maxNps > 10) r.nps = r.nps / 10;
+        responses.push(r);
+      });
+      responses.sort((a, b2) => (a.customerId < b2.customerId ? -1 : a.customerId > b2.customerId ? 1 : a.day - b2.day));
+      return { responses, rejects: b.rejects, counts: b.counts, detection: b.detection };
+    },
+  };
+}
+
+export type TableResult<K extends TableKind> = K extends 'transactions' ? TransactionIngestResult : K extends 'customers' ? CustomersIngestResult : SurveysIngestResult;
+
+/** The ingest for a table kind. */
+export function createIngest<K extends TableKind>(kind: K, profile: Profile): TableIngest<TableResult<K>> {
+  const make = kind === 'transactions' ? createTransactionIngest : kind === 'customers' ? createCustomerIngest : createSurveyIngest;
+  return make(profile) as unknown as TableIngest<TableResult<K>>;
+}
+
+/** Whether the first row is a header, per the profile (`auto` guesses from the row itself). */
+export function hasHeader(kind: TableKind, first: Cell[], profile: Profile): boolean {
+  if (profile.header !== 'auto') return profile.header;
+  return looksLikeHeader(kind, first);
+}
+
+/**
+ * A whole in-memory table (first row = header unless the profile or the row says otherwise).
+ * Cells may be strings, numbers, booleans or Date objects (spreadsheet ranges). Blank rows are skipped.
+ */
+export function ingestTable<K extends TableKind>(kind: K, rows: Cell[][], profile: Profile, source: string): TableResult<K> {
+  const ing = createIngest(kind, profile);
+  const header = rows.length && hasHeader(kind, rows[0], profile) ? rows[0] : null;
+  ing.beginSource(source, header);
+  for (let i = header ? 1 : 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (r.every((c) => c === null || c === undefined || c === '')) continue;
+    ing.row(r, i + 1);
+  }
+  return ing.finish();
+}
+
+/** `ingestCustomers(rows, profile, source)`: ingestTable for master data. */
+export const ingestCustomers = (rows: Cell[][], profile: Profile, source: string): CustomersIngestResult => ingestTable('customers', rows, profile, source);
+/** `ingestSurveys(rows, profile, source)`: ingestTable for survey responses. */
+export const ingestSurveys = (rows: Cell[][], profile: Profile, source: string): SurveysIngestResult => ingestTable('surveys', rows, profile, source);

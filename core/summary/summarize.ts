@@ -1,0 +1,112 @@
+/**
+ * Per-customer summaries from the ingest ledger, and the exact merge of customer-disjoint shards.
+ *
+ * Conventions (the buy-till-you-die literature's): all lines of one customer on one calendar day
+ * are one transaction; a purchase day is a day whose gross spend is > 0; frequency = purchase
+ * days − 1; recency = last − first and T = cut − first, in the time unit. With a calibration end,
+ * the summary is taken at that day and later purchase days go to `holdout`.
+ */
+import type { CustomerSummary, TimeUnit } from '../types.ts';
+import { periodIndex, unitDays } from '../dates.ts';
+
+/** The columns of the ledger this module reads (see core/ingest/transactions.ts). */
+export interface LedgerView {
+  n: number;
+  cust: Int32Array;
+  code: Int32Array;
+  gross: Float64Array;
+  ret: Float64Array;
+}
+
+export interface SummarizeOptions {
+  asOfDay: number;
+  /** Day the summary is taken at: the calibration end, or asOf. */
+  cutDay: number;
+  split: boolean;
+  timeUnit: TimeUnit;
+  retentionPeriod: 'week' | 'month' | 'quarter' | 'year';
+}
+
+const MONEY_SCALE = 10_000;
+/** Round to the ledger's money precision so printed sums are clean. */
+const money = (units: number): number => units / MONEY_SCALE;
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeOptions): { summaries: CustomerSummary[]; noPurchase: number; lateFirst: number } {
+  const nc = ids.length;
+  // Counting sort of ledger entries by customer: O(rows), no per-row objects.
+  const start = new Int32Array(nc + 1);
+  for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) start[ledger.cust[i] + 1]++;
+  for (let c = 0; c < nc; c++) start[c + 1] += start[c];
+  const order = new Int32Array(start[nc]);
+  const fill = start.slice(0, nc);
+  for (let i = 0; i < ledger.n; i++) { const c = ledger.cust[i]; if (c >= 0) order[fill[c]++] = i; }
+
+  const unit = unitDays(o.timeUnit);
+  const code = ledger.code;
+  const byDay = (a: number, b: number): number => code[a] - code[b];
+  const summaries: CustomerSummary[] = [];
+  let noPurchase = 0, lateFirst = 0;
+  for (let c = 0; c < nc; c++) {
+    const from = start[c], to = start[c + 1];
+    if (to - from > 1) order.subarray(from, to).sort(byDay);
+    let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0;
+    let hTx = 0, hSpend = 0, laterPurchase = false;
+    const periods: number[] = [];
+    for (let k = from; k < to;) {
+      const day = code[order[k]];
+      let g = 0, r = 0;
+      while (k < to && code[order[k]] === day) { g += ledger.gross[order[k]]; r += ledger.ret[order[k]]; k++; }
+      if (day > o.cutDay) {
+        if (g > 0) { hTx++; hSpend += g; laterPurchase = true; }
+        continue;
+      }
+      returns += r;
+      if (g <= 0) continue;
+      if (tx === 0) { first = day; firstSpend = g; } else repeatSpend += g;
+      tx++;
+      last = day;
+      const p = periodIndex(day, o.retentionPeriod);
+      if (periods.length === 0 || periods[periods.length - 1] !== p) periods.push(p);
+    }
+    if (tx === 0) { if (laterPurchase) lateFirst++; else noPurchase++; continue; }
+    const frequency = tx - 1;
+    const s: CustomerSummary = {
+      id: ids[c],
+      firstDay: first,
+      lastDay: last,
+      transactions: tx,
+      frequency,
+      recency: round6((last - first) / unit),
+      T: round6((o.cutDay - first) / unit),
+      firstSpend: money(firstSpend),
+      repeatSpend: money(repeatSpend),
+      meanRepeatSpend: frequency ? round6(money(repeatSpend) / frequency) : 0,
+      totalSpend: money(firstSpend + repeatSpend),
+      returns: money(returns),
+      netSpend: money(firstSpend + repeatSpend - returns),
+      activePeriods: periods,
+    };
+    if (o.split) s.holdout = { transactions: hTx, spend: money(hSpend) };
+    summaries.push(s);
+  }
+  summaries.sort(byId);
+  return { summaries, noPurchase, lateFirst };
+}
+
+/** Code-unit order: deterministic and independent of any locale. */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Merge summaries of customer-disjoint shards (rows sharded by customer): exact, order-free.
+ * Throws when a customer appears in two shards, since distinct purchase days can't be recovered.
+ */
+export function mergeSummaries(shards: CustomerSummary[][]): CustomerSummary[] {
+  const all = shards.flat().sort(byId);
+  for (let i = 1; i < all.length; i++) {
+    if (all[i].id === all[i - 1].id) throw new Error(`mergeSummaries: customer "${all[i].id}" is in more than one shard; shard rows by customer`);
+  }
+  return all;
+}
