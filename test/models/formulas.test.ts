@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clv, pAliveAt, periodDiscountRate, purchaseModelFromParams, unconditionalExpectedPurchases } from '../../core/models/index.ts';
 import type { PurchaseModel } from '../../core/types.ts';
-import { beta, gamma, rng } from './helpers/simulate.ts';
+import { simulateForward } from './helpers/simulate.ts';
 
 const BG = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 const BTYD_PNBD = { r: 0.5534, alpha: 10.5802, s: 0.6061, beta: 11.6562 };
@@ -56,37 +56,6 @@ describe('Pareto/NBD against BTYD published values', () => {
  * Law of total expectation: averaged over customers simulated from the model, P(alive | data) must
  * equal the share truly alive at T, and E[X(t) | data] the mean purchases actually made in (T, T+t].
  */
-function simulateForward(kind: 'bgnbd' | 'mbgnbd' | 'paretonbd', p: Record<string, number>, n: number, T: number, t: number, seed: number) {
-  const u = rng(seed);
-  const rows: { x: number; tx: number; alive: boolean; future: number; fromStart: number }[] = [];
-  for (let i = 0; i < n; i++) {
-    const lambda = gamma(u, p.r, p.alpha);
-    let x = 0;
-    let tx = 0;
-    let future = 0;
-    let death = Infinity;
-    let time = 0;
-    if (kind === 'paretonbd') death = -Math.log(u()) / gamma(u, p.s, p.beta);
-    const drop = kind === 'paretonbd' ? 0 : beta(u, p.a, p.b);
-    if (kind === 'mbgnbd' && u() < drop) death = 0;
-    for (;;) {
-      const next = time - Math.log(u()) / lambda;
-      if (next > death || next > T + t) break;
-      time = next;
-      if (time <= T) {
-        x++;
-        tx = time;
-      } else future++;
-      if (kind !== 'paretonbd' && u() < drop) {
-        death = time;
-        break;
-      }
-    }
-    rows.push({ x, tx, alive: death > T, future, fromStart: x + future });
-  }
-  return rows;
-}
-
 describe('closed forms vs. simulation (no published value)', () => {
   const cases: ['bgnbd' | 'mbgnbd' | 'paretonbd', Record<string, number>][] = [
     ['bgnbd', { r: 0.6, alpha: 5, a: 0.9, b: 2.5 }],

@@ -90,3 +90,36 @@ export function simulateParetoNbd(seed: number, n: number, p: { r: number; alpha
   }
   return rows;
 }
+
+/** Customers of a known model, all of age T, followed on for t more periods: calibration (x, t_x), alive at T, purchases in (T, T+t]. */
+export function simulateForward(kind: 'bgnbd' | 'mbgnbd' | 'paretonbd', p: Record<string, number>, n: number, T: number, t: number, seed: number) {
+  const u = rng(seed);
+  const rows: { x: number; tx: number; alive: boolean; future: number; fromStart: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const lambda = gamma(u, p.r, p.alpha);
+    let x = 0;
+    let tx = 0;
+    let future = 0;
+    let death = Infinity;
+    let time = 0;
+    if (kind === 'paretonbd') death = -Math.log(u()) / gamma(u, p.s, p.beta);
+    const drop = kind === 'paretonbd' ? 0 : beta(u, p.a, p.b);
+    if (kind === 'mbgnbd' && u() < drop) death = 0;
+    for (;;) {
+      const next = time - Math.log(u()) / lambda;
+      if (next > death || next > T + t) break;
+      time = next;
+      if (time <= T) {
+        x++;
+        tx = time;
+      } else future++;
+      if (kind !== 'paretonbd' && u() < drop) {
+        death = time;
+        break;
+      }
+    }
+    rows.push({ x, tx, alive: death > T, future, fromStart: x + future });
+  }
+  return rows;
+}
+
