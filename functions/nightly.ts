@@ -2,6 +2,7 @@
  * Nightly handler (EventBridge Scheduler): rescore every dataset under uploads/ as of the new day,
  * because recency, P(alive) and CLV move with time even when no new data arrives.
  */
+import type { ScoreRun } from '../core/types.ts';
 import { todayIn } from './as-of.ts';
 import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer } from './observability.ts';
@@ -10,9 +11,9 @@ import { listDatasets, scoreDataset, type RunDeps, type RunRecord } from './scor
 export interface NightlyContext { deps: RunDeps; asOf: () => string }
 
 export function createNightlyHandler(ctx: NightlyContext) {
-  return async (): Promise<{ runs: RunRecord[]; errors: { dataset: string; error: string }[] }> => {
+  return async (): Promise<{ runs: (RunRecord & { scoreRun?: ScoreRun })[]; errors: { dataset: string; error: string }[] }> => {
     const asOf = ctx.asOf();
-    const runs: RunRecord[] = [];
+    const runs: (RunRecord & { scoreRun?: ScoreRun })[] = [];
     const errors: { dataset: string; error: string }[] = [];
     for (const dataset of await listDatasets(ctx.deps.s3, ctx.deps.bucket)) {
       try {

@@ -5,6 +5,8 @@ export const UPLOAD_PREFIX = 'uploads/';
 export const REPORT_PREFIX = 'reports/';
 /** File endings the upload trigger fires on (and that a dataset's sources may have). */
 export const SOURCE_SUFFIXES = ['.csv', '.txt', '.tsv', '.gz', '.xlsx', '.jsonl'];
+/** Suffix filters of the upload trigger: the sources, and a dataset's profile.json. */
+export const NOTIFICATION_SUFFIXES = [...SOURCE_SUFFIXES, '/profile.json'];
 export const TABLE_KINDS: TableKind[] = ['transactions', 'customers', 'surveys'];
 
 /** Keys in S3 event notifications are URL-encoded with `+` for a space. */

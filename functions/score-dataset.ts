@@ -191,7 +191,7 @@ async function putReport(deps: RunDeps, key: string, body: string, contentType: 
 }
 
 /** Score one dataset as of `asOf`. Malformed input yields a failed run (recorded) and leaves customer items untouched. */
-export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string, trigger: string): Promise<RunRecord> {
+export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string, trigger: string): Promise<RunRecord & { scoreRun?: ScoreRun }> {
   const now = deps.now ?? Date.now;
   const t0 = now();
   const timings: Record<string, number> = {};
@@ -288,7 +288,8 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     TableName: deps.table,
     Item: { pk: { S: datasetPk(dataset) }, sk: { S: LATEST_SK }, runId: { S: runId }, asOf: { S: asOf } },
   }));
-  return record;
+  // The scores themselves travel back in memory only (for the local runner's printout).
+  return { ...record, scoreRun: run };
 }
 
 /** The item that points at the dataset's latest successful run. */

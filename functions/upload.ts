@@ -4,6 +4,7 @@
  * retries only those; a malformed file is not a failure of the message: its run is recorded failed.
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { ScoreRun } from '../core/types.ts';
 import { todayIn } from './as-of.ts';
 import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer } from './observability.ts';
@@ -13,9 +14,9 @@ import { datasetsFromSqs } from './upload-event.ts';
 export interface UploadContext { deps: RunDeps; asOf: () => string }
 
 export function createUploadHandler(ctx: UploadContext) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse & { runs: RunRecord[] }> => {
+  return async (event: SQSEvent): Promise<SQSBatchResponse & { runs: (RunRecord & { scoreRun?: ScoreRun })[] }> => {
     const failed = new Set<string>();
-    const runs: RunRecord[] = [];
+    const runs: (RunRecord & { scoreRun?: ScoreRun })[] = [];
     const asOf = ctx.asOf();
     for (const { dataset, messageIds } of datasetsFromSqs(event)) {
       try {

@@ -19,7 +19,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, type KeyDef } from '../functions/table.ts';
-import { REPORT_PREFIX, SOURCE_SUFFIXES, UPLOAD_PREFIX } from '../functions/s3-keys.ts';
+import { NOTIFICATION_SUFFIXES, REPORT_PREFIX, UPLOAD_PREFIX } from '../functions/s3-keys.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -107,7 +107,7 @@ export class PyramidStack extends Stack {
       visibilityTimeout: Duration.minutes(90),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
-    for (const suffix of [...SOURCE_SUFFIXES, '/profile.json']) {
+    for (const suffix of NOTIFICATION_SUFFIXES) {
       this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), { prefix: UPLOAD_PREFIX, suffix });
     }
 
