@@ -13,11 +13,19 @@ export function bgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
   const { r, alpha, a, b } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
   let ll = 0;
+  // The histogram is sorted by x, so the x-only terms are recomputed only when x changes.
+  let lastX = NaN;
+  let A12 = 0;
+  let logDrop = -Infinity;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
-    const A12 = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+    if (x !== lastX) {
+      lastX = x;
+      A12 = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+      logDrop = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+    }
     const A3 = -(r + x) * Math.log(alpha + h.T[i]);
-    const A4 = x > 0 ? Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
+    const A4 = x > 0 ? logDrop - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
     ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
   }
   return ll;

@@ -10,11 +10,19 @@ export function mbgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
   const { r, alpha, a, b } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
   let ll = 0;
+  // The histogram is sorted by x, so the x-only terms are recomputed only when x changes.
+  let lastX = NaN;
+  let A12 = 0;
+  let logDrop = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
-    const A12 = lgamma(r + x) + lgamma(b + x + 1) - lgamma(a + b + x + 1);
+    if (x !== lastX) {
+      lastX = x;
+      A12 = lgamma(r + x) + lgamma(b + x + 1) - lgamma(a + b + x + 1);
+      logDrop = Math.log(a) - Math.log(b + x);
+    }
     const A3 = -(r + x) * Math.log(alpha + h.T[i]);
-    const A4 = Math.log(a) - Math.log(b + x) - (r + x) * Math.log(alpha + h.tx[i]);
+    const A4 = logDrop - (r + x) * Math.log(alpha + h.tx[i]);
     ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
   }
   return ll;

@@ -13,10 +13,14 @@ export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: nu
  * died between t_x and T (term2 = log(s/(r+s+x)·A0)). The ₂F₁ has c = a + 1 and is evaluated by
  * logHyp2f1APlus1, which never overflows; the larger of α, β sits in the denominator so z < 1.
  */
-function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): [number, number] {
+// Results of logTerms, kept in module scope so the likelihood loop allocates nothing per row.
+let term1 = 0;
+let term2 = 0;
+
+function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): void {
   const { r, alpha, s, beta } = p;
   const rsx = r + s + x;
-  const term1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+  term1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
   let hi: number;
   let lo: number;
   if (alpha >= beta) {
@@ -26,25 +30,27 @@ function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): [number
     hi = logHyp2f1APlus1(rsx, r + x, (beta - alpha) / (beta + tx)) - rsx * Math.log(beta + tx);
     lo = logHyp2f1APlus1(rsx, r + x, (beta - alpha) / (beta + T)) - rsx * Math.log(beta + T);
   }
-  const term2 = Math.log(s) - Math.log(rsx) + logSubExp(hi, lo);
-  return [term1, term2];
+  term2 = Math.log(s) - Math.log(rsx) + logSubExp(hi, lo);
 }
 
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, h: Histogram): number {
   const { r, alpha, s, beta } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   let ll = 0;
+  let lastX = NaN;
+  let lgx = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
-    const [t1, t2] = logTerms(p, x, h.tx[i], h.T[i]);
-    ll += h.w[i] * (base + lgamma(r + x) + logAddExp(t1, t2));
+    if (x !== lastX) (lastX = x), (lgx = lgamma(r + x));
+    logTerms(p, x, h.tx[i], h.T[i]);
+    ll += h.w[i] * (base + lgx + logAddExp(term1, term2));
   }
   return ll;
 }
 
 export function paretoNbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {
-  const [t1, t2] = logTerms(p, x, tx, T);
-  return Math.exp(t1 - logAddExp(t1, t2));
+  logTerms(p, x, tx, T);
+  return Math.exp(term1 - logAddExp(term1, term2));
 }
 
 /** E[X(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]. */
