@@ -105,6 +105,7 @@ export async function buildAddon(outDir = join(here, 'dist'), plugins: Plugin[] 
     legalComments: 'none',
     logLevel: 'silent',
     plugins,
+    inject: [join(here, 'src/builtins.ts')],
   });
   const bundle = result.outputFiles[0].text;
   const code = [

@@ -25,15 +25,13 @@ function firstReject(rejects: Reject[]): string {
   return r ? ` (first problem: row ${r.line - 1}: ${r.message})` : '';
 }
 
-/** Id/date/amount columns (amount may be absent) → per-customer summaries. */
+/** Id/date/amount columns → per-customer summaries. Without amounts every row counts as a purchase of 1. */
 export function summarize(fn: string, ids: Cell[], dates: Cell[], amounts: Cell[] | null, profile: Profile, timeZone: string): CustomerSummary[] {
   const toDay = dayFormatter(timeZone);
   const rows: Cell[][] = new Array(ids.length + 1);
-  rows[0] = amounts ? TX_HEADER : TX_HEADER.slice(0, 2);
-  for (let i = 0; i < ids.length; i++) {
-    rows[i + 1] = amounts ? [ids[i], toDay(dates[i]), amounts[i]] : [ids[i], toDay(dates[i])];
-  }
-  const columns = amounts ? { customer: 'customer', date: 'date', amount: 'amount' } : { customer: 'customer', date: 'date' };
+  rows[0] = TX_HEADER;
+  for (let i = 0; i < ids.length; i++) rows[i + 1] = [ids[i], toDay(dates[i]), amounts ? amounts[i] : 1];
+  const columns = { customer: 'customer', date: 'date', amount: 'amount' };
   const t = ingestTable('transactions', rows, { ...profile, columns, header: true }, fn);
   if (t.summaries.length === 0) throw new ArgError(`${fn}: no usable rows in the ranges${firstReject(t.rejects)}`);
   return t.summaries;

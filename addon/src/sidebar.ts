@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
 import type { Profile, TierScheme } from '../../core/config.ts';
-import { createTransactionIngest } from '../../core/ingest/index.ts';
+import { createTransactionIngest, planColumns } from '../../core/ingest/index.ts';
 import { scoreCustomers } from '../../core/pipeline.ts';
 import type { Cell, Locale, TimeUnit } from '../../core/types.ts';
 import { asOfArg, choiceArg, dayFormatter, numberArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
@@ -67,18 +67,18 @@ export function detectColumns(sheetName: string): ColumnInfo {
   const toDay = dayFormatter(tz);
   const top: Cell[][] = sheet.getRange(1, 1, Math.min(lastRow, 6), lastCol).getValues();
   const headers = top[0].map((h) => String(h ?? '').trim());
-  const ingest = createTransactionIngest({ ...DEFAULT_PROFILE, asOf: '2999-12-31', timeZone: tz });
-  const detection = ingest.beginSource(sheetName, headers);
+  // The core's header matching (English and Chinese), without failing on a missing role.
+  const detection = planColumns('transactions', headers, {});
   const sample = top.slice(1).map((r) => r.map((v) => String(toDay(v) ?? '')));
   let lastDate: string | null = null;
-  const dateCol = headers.indexOf(detection.columns.date ?? '\u0000');
+  const dateCol = detection.index.date ?? -1;
   if (dateCol >= 0 && lastRow > 1) {
     for (const [v] of sheet.getRange(2, dateCol + 1, lastRow - 1, 1).getValues() as Cell[][]) {
       const d = toDay(v);
       if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}/.test(d) && (lastDate === null || d.slice(0, 10) > lastDate)) lastDate = d.slice(0, 10);
     }
   }
-  return { headers, roles: { ...detection.columns }, sample, rows: lastRow - 1, lastDate };
+  return { headers, roles: { ...detection.names }, sample, rows: lastRow - 1, lastDate };
 }
 
 export interface RunOptions {

@@ -39,9 +39,10 @@ describe('built Code.js', () => {
     const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script', onComment: comments }) as unknown as acorn.Program;
     const fns = ast.body.filter((n): n is acorn.FunctionDeclaration => n.type === 'FunctionDeclaration');
     expect(fns.map((f) => f.id.name).sort()).toEqual([...CUSTOM, ...SERVER].sort());
-    // Everything else at top level is the one bundle variable.
-    const others = ast.body.filter((n) => n.type !== 'FunctionDeclaration');
+    // Everything else at top level is the one bundle variable (after a 'use strict' directive).
+    const others = ast.body.filter((n) => n.type !== 'FunctionDeclaration' && !(n.type === 'ExpressionStatement' && n.directive === 'use strict'));
     expect(others.map((n) => n.type)).toEqual(['VariableDeclaration']);
+    expect((others[0] as acorn.VariableDeclaration).declarations.map((d) => (d.id as acorn.Identifier).name)).toEqual(['CustomerPyramid']);
     for (const f of fns) {
       const doc = comments.filter((c) => c.type === 'Block' && c.end <= f.start).pop();
       const adjacent = doc !== undefined && code.slice(doc.end, f.start).trim() === '';
