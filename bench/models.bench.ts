@@ -1,0 +1,77 @@
+/**
+ * Model fitting speed: BG/NBD on 1,000,000 simulated customers, fitted on the compressed histogram
+ * vs. one row per customer (the baseline), median of 3 runs each; then the optimizer comparison
+ * (our BFGS vs. a plain Nelder–Mead simplex) on the same likelihood.
+ * Run: npm run bench -- models   (or: npx tsx bench/models.bench.ts [customers])
+ */
+import { compressSummaries, fitPurchaseModel, purchaseLogLikelihood } from '../core/models/index.ts';
+import { uncompressedHistogram } from '../core/models/histogram.ts';
+import { minimizeBfgs, minimizeNelderMead } from '../core/models/optimize.ts';
+import { simulateBgNbd } from '../test/models/helpers/simulate.ts';
+
+const customers = Number(process.argv[2] ?? 1_000_000);
+const RUNS = 3;
+const truth = { r: 0.5, alpha: 6, a: 0.8, b: 2.5 };
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+function time<T>(f: () => T): [T, number] {
+  const t0 = performance.now();
+  const out = f();
+  return [out, (performance.now() - t0) / 1000];
+}
+
+// Customers acquired on any day of the last 52 weeks, times in weeks at day resolution.
+let t0 = performance.now();
+const rows = simulateBgNbd(2024, customers, truth, 0, 52);
+console.log(`simulated ${customers.toLocaleString('en')} BG/NBD customers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const compressedTimes: number[] = [];
+let size = 0;
+let ll = 0;
+for (let i = 0; i < RUNS; i++) {
+  const [m, s] = time(() => fitPurchaseModel('bgnbd', compressSummaries(rows)));
+  compressedTimes.push(s);
+  size = compressSummaries(rows).size;
+  ll = m.fit.logLikelihood;
+}
+const tc = median(compressedTimes);
+console.log(`compressed:   histogram ${size.toLocaleString('en')} rows (${(customers / size).toFixed(1)} customers per row); compress + fit median ${tc.toFixed(2)} s of [${compressedTimes.map((t) => t.toFixed(2)).join(', ')}] → ${Math.round(customers / tc).toLocaleString('en')} customers/s; LL ${ll.toFixed(2)}`);
+
+const rawTimes: number[] = [];
+let llRaw = 0;
+for (let i = 0; i < RUNS; i++) {
+  const [m, s] = time(() => fitPurchaseModel('bgnbd', uncompressedHistogram(rows)));
+  rawTimes.push(s);
+  llRaw = m.fit.logLikelihood;
+}
+const tr = median(rawTimes);
+console.log(`uncompressed: ${customers.toLocaleString('en')} rows; fit median ${tr.toFixed(2)} s of [${rawTimes.map((t) => t.toFixed(2)).join(', ')}] → ${Math.round(customers / tr).toLocaleString('en')} customers/s; LL ${llRaw.toFixed(2)}`);
+console.log(`time ratio uncompressed / compressed: ${(tr / tc).toFixed(1)}×; |ΔLL| = ${Math.abs(ll - llRaw).toExponential(2)}`);
+
+// Optimizer comparison on the compressed histogram: same objective (mean negative LL over log-parameters), same start.
+const hist = compressSummaries(rows);
+for (const [name, minimize] of [
+  ['BFGS (numeric gradient)', (f: (z: number[]) => number, z0: number[]) => minimizeBfgs(f, z0)],
+  ['Nelder–Mead', (f: (z: number[]) => number, z0: number[]) => minimizeNelderMead(f, z0, 20_000, 1e-12)],
+] as const) {
+  const times: number[] = [];
+  let evals = 0;
+  let best = 0;
+  let iters = 0;
+  for (let i = 0; i < RUNS; i++) {
+    evals = 0;
+    const f = (z: number[]) => {
+      evals++;
+      const v = purchaseLogLikelihood('bgnbd', { r: Math.exp(z[0]), alpha: Math.exp(z[1]), a: Math.exp(z[2]), b: Math.exp(z[3]) }, hist);
+      return Number.isFinite(v) ? -v / hist.customers : Infinity;
+    };
+    const [res, s] = time(() => minimize(f, [0, Math.log(26), 0, 0]));
+    times.push(s);
+    best = -res.fx * hist.customers;
+    iters = res.iterations;
+  }
+  console.log(`optimizer ${name}: median ${median(times).toFixed(2)} s, ${evals} likelihood evaluations, ${iters} iterations, LL ${best.toFixed(3)}`);
+}
