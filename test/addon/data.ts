@@ -31,9 +31,10 @@ export function orderLines(lines: number, seed = 7): Line[] {
     let day = Math.floor(r() * days * 0.8);
     const rate = 0.005 + r() * 0.08; // purchases per day while alive
     const spend = 10 + r() * 190;
+    const dropout = 0.5 * r() * r(); // heterogeneous, as BG/NBD assumes
     while (day < days && out.length < lines) {
       out.push({ id, date: iso(start + day * 86_400_000), amount: Math.round(spend * (0.5 + r()) * 100) / 100 });
-      if (r() < 0.15) break; // drops out
+      if (r() < dropout) break;
       day += 1 + Math.floor(-Math.log(1 - r()) / rate);
     }
   }

@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     const lines = orderLines(ROWS, 5);
     // Chinese headers, Date cells as Sheets delivers them, a column the add-on should ignore.
     orders = book.addSheet('订单', [
-      ['订单号', '客户编号', '下单日期', '实付金额', '备注'],
+      ['订单号', '客户编号', '下单时间', '实付金额', '备注'],
       ...lines.map((l, i) => [`SO${100000 + i}`, l.id, sheetDate(l.date, 8), l.amount, '']),
     ]);
     book.addSheet('Notes', [['free text']]);
@@ -99,7 +99,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     await page.waitForFunction('!document.getElementById("run").disabled');
     expect(await page.inputValue('#sheet')).toBe('订单');
     expect(await page.inputValue('#col-customer')).toBe('客户编号');
-    expect(await page.inputValue('#col-date')).toBe('下单日期');
+    expect(await page.inputValue('#col-date')).toBe('下单时间');
     expect(await page.inputValue('#col-amount')).toBe('实付金额');
     expect(await page.inputValue('#asOf')).toMatch(/^2024-0[56]-\d\d$/);
 
@@ -154,9 +154,10 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     const esc = (s: unknown) => String(s ?? '').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
     const show = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(v < 1 && v > -1 ? 3 : 2) : v);
     const header = sheet.data[0] as string[];
+    const width = header.indexOf('');
     const keep = ['customer_id', 'transactions', 'net_spend', 'p_alive', 'expected_purchases', 'clv', 'tier', 'rfm_segment', 'r_score', 'f_score', 'm_score', 'lifecycle_stage', 'churn_risk', 'value_class'];
     const cols = keep.map((k) => header.indexOf(k)).filter((i) => i >= 0);
-    const summaryCol = header.length + 1; // 0-based index of the summary block
+    const summaryCol = width + 1; // 0-based index of the summary block, one empty column after the table
     for (let c = summaryCol; c < summaryCol + 4; c++) cols.push(c);
     const rows = 22;
     let html = '<table><tr><th></th>' + cols.map((c) => `<th>${c < 26 ? String.fromCharCode(65 + c) : 'A' + String.fromCharCode(65 + c - 26)}</th>`).join('') + '</tr>';
