@@ -48,22 +48,24 @@ export class Ledger {
   ret = new Float64Array(1024);
   line = new Int32Array(1024);
   src = new Uint16Array(1024);
+  /** 1 when the entry holds a purchase line (a non-return line, even of amount 0). */
+  buy = new Uint8Array(1024);
 
-  push(c: number, code: number, gross: number, ret: number, line: number, src: number): void {
+  push(c: number, code: number, gross: number, ret: number, buy: number, line: number, src: number): void {
     if (this.n === this.cust.length) this.grow();
     const i = this.n++;
-    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.line[i] = line; this.src[i] = src;
+    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.line[i] = line; this.src[i] = src;
   }
 
   private grow(): void {
     const size = this.cust.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint16Array>(a: T): T => {
+    const g = <T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(size);
       b.set(a);
       return b;
     };
     this.cust = g(this.cust); this.code = g(this.code); this.gross = g(this.gross);
-    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src);
+    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src); this.buy = g(this.buy);
   }
 }
 
@@ -174,7 +176,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         }
       }
       counts.accepted++;
-      let gross = 0, ret = Math.round(refund * MONEY_SCALE);
+      let gross = 0, buy = 0, ret = Math.round(refund * MONEY_SCALE);
       const cents = Math.round(amount * MONEY_SCALE);
       const status = s.status >= 0 ? cells[s.status] : null;
       const cancelled = status !== null && status !== undefined && CANCEL_STATUSES.has(String(status).trim().toLowerCase());
@@ -182,7 +184,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
       if (cents < 0) ret += -cents;
       else if (creditNote) ret += cents;
-      else if (!cancelled) gross = cents;
+      else if (!cancelled) { gross = cents; buy = 1; }
       // A cancelled order with a positive amount was never bought: neither a purchase nor a return.
 
       let c = index.get(id);
@@ -190,9 +192,9 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
       if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.src[k] === srcIdx && !isAmbiguousCode(code)) {
-        ledger.gross[k] += gross; ledger.ret[k] += ret;
+        ledger.gross[k] += gross; ledger.ret[k] += ret; ledger.buy[k] |= buy;
       } else {
-        ledger.push(c, code, gross, ret, line, srcIdx);
+        ledger.push(c, code, gross, ret, buy, line, srcIdx);
       }
     },
 
@@ -237,7 +239,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         asOfDay, cutDay: Number.isFinite(calEnd) ? Math.min(calEnd, asOfDay) : asOfDay,
         split: Number.isFinite(calEnd), timeUnit: profile.timeUnit, retentionPeriod: profile.retentionPeriod,
       });
-      if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns, cancellations or zero amounts have no purchase and no summary`);
+      if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
       if (lateFirst) warnings.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);
       rejects.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
       return { summaries, rejects, counts, detections: sources.map((s) => s.detection), warnings };

@@ -2,7 +2,9 @@
  * Per-customer summaries from the ingest ledger, and the exact merge of customer-disjoint shards.
  *
  * Conventions (the buy-till-you-die literature's): all lines of one customer on one calendar day
- * are one transaction; a purchase day is a day whose gross spend is > 0; frequency = purchase
+ * are one transaction; a purchase day is a day with at least one purchase line (a line that is
+ * not a return or cancellation; amount ≥ 0, so zero-amount lines count, as in the CDNOW data
+ * of Fader, Hardie & Lee); frequency = purchase
  * days − 1; recency = last − first and T = cut − first, in the time unit. With a calibration end,
  * the summary is taken at that day and later purchase days go to `holdout`.
  */
@@ -16,6 +18,7 @@ export interface LedgerView {
   code: Int32Array;
   gross: Float64Array;
   ret: Float64Array;
+  buy: Uint8Array;
 }
 
 export interface SummarizeOptions {
@@ -55,14 +58,14 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
     const periods: number[] = [];
     for (let k = from; k < to;) {
       const day = code[order[k]];
-      let g = 0, r = 0;
-      while (k < to && code[order[k]] === day) { g += ledger.gross[order[k]]; r += ledger.ret[order[k]]; k++; }
+      let g = 0, r = 0, b = 0;
+      while (k < to && code[order[k]] === day) { const e = order[k]; g += ledger.gross[e]; r += ledger.ret[e]; b |= ledger.buy[e]; k++; }
       if (day > o.cutDay) {
-        if (g > 0) { hTx++; hSpend += g; laterPurchase = true; }
+        if (b) { hTx++; hSpend += g; laterPurchase = true; }
         continue;
       }
       returns += r;
-      if (g <= 0) continue;
+      if (!b) continue;
       if (tx === 0) { first = day; firstSpend = g; } else repeatSpend += g;
       tx++;
       last = day;

@@ -1,0 +1,36 @@
+/** CSV output helpers (papaparse unparse): always comma-delimited UTF-8 with a header row. */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Papa from 'papaparse';
+import type { Reject } from '../core/types.ts';
+
+export type OutCell = string | number | boolean | null | undefined;
+
+const clean = (r: OutCell[]) => r.map((c) => (c === null || c === undefined ? '' : c));
+
+export function toCsv(header: string[], rows: OutCell[][]): string {
+  return Papa.unparse([header, ...rows.map(clean)], { newline: '\n' }) + '\n';
+}
+
+/** Streams rows to a file in blocks, so millions of rows don't build one giant string. */
+export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  const write = (s: string) => new Promise<void>((res, rej) => (out.write(s) ? res() : out.once('drain', res), out.once('error', rej)));
+  await write(Papa.unparse([header], { newline: '\n' }) + '\n');
+  let block: OutCell[][] = [];
+  for (const r of rows) {
+    block.push(clean(r));
+    if (block.length === 10_000) { await write(Papa.unparse(block, { newline: '\n' }) + '\n'); block = []; }
+  }
+  if (block.length) await write(Papa.unparse(block, { newline: '\n' }) + '\n');
+  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+}
+
+export const REJECT_HEADER = ['source', 'line', 'column', 'reason', 'message', 'value'];
+
+export function writeRejects(path: string, rejects: Reject[]): Promise<void> {
+  return writeCsv(path, REJECT_HEADER, (function* () {
+    for (const r of rejects) yield [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? ''];
+  })());
+}
