@@ -11,7 +11,8 @@ import { resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
 import { scoreTable, summaryJson } from '../core/report/index.ts';
-import { loadDataset, toCsv } from '../io/index.ts';
+import { loadDataset } from '../io/read.ts';
+import { toCsv } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { customerSk, datasetPk, runSk, segmentKey, tierKey } from './table.ts';
@@ -73,15 +74,15 @@ export async function listSources(s3: S3Client, bucket: string, dataset: string)
   return { sources, profile };
 }
 
-/** Every dataset with something under uploads/. */
+/** Every dataset with a source or profile under uploads/ (listed flat: some S3-compatible servers ignore Delimiter). */
 export async function listDatasets(s3: S3Client, bucket: string): Promise<string[]> {
   const names = new Set<string>();
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: UPLOAD_PREFIX, Delimiter: '/', ContinuationToken: token }));
-    for (const p of page.CommonPrefixes ?? []) {
-      const name = p.Prefix?.slice(UPLOAD_PREFIX.length).replace(/\/$/, '');
-      if (name) names.add(name);
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: UPLOAD_PREFIX, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      const parsed = o.Key ? parseUploadKey(o.Key) : null;
+      if (parsed) names.add(parsed.dataset);
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);

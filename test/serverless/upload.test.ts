@@ -1,0 +1,172 @@
+/**
+ * The serverless path end to end against DynamoDB Local and s3rver, started here on free ports:
+ * upload → SQS event → the real upload handler → customer items, reports and the run item.
+ */
+import path from 'node:path';
+import { DeleteItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveProfile } from '../../core/config.ts';
+import { scoreCustomers } from '../../core/pipeline.ts';
+import type { CustomerScore } from '../../core/types.ts';
+import { loadDataset } from '../../io/read.ts';
+import { createNightlyHandler } from '../../functions/nightly.ts';
+import { LATEST_SK, readRun, scoreDataset } from '../../functions/score-dataset.ts';
+import { createUploadHandler } from '../../functions/upload.ts';
+import { toSqsEvent } from '../../scripts/local/s3-events.ts';
+import { startLocalStack, waitForEvents, type LocalStack } from '../../scripts/local/stack.ts';
+
+const AS_OF = '2025-06-30';
+const sample = (f: string) => path.resolve('examples/sample', f);
+let stack: LocalStack;
+
+async function scanAll(): Promise<Record<string, AttributeValue>[]> {
+  const items: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await stack.db.send(new ScanCommand({ TableName: stack.table, ExclusiveStartKey: start, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.sort((a, b) => (a.pk.S! + a.sk.S! < b.pk.S! + b.sk.S! ? -1 : 1));
+}
+async function customerItems(dataset: string) {
+  const items = await scanAll();
+  return items.filter((i) => i.pk.S === `DATASET#${dataset}` && i.sk.S!.startsWith('CUSTOMER#'));
+}
+async function getText(key: string) {
+  const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: key }));
+  return out.Body!.transformToString();
+}
+
+beforeAll(async () => { stack = await startLocalStack(); });
+afterAll(async () => { await stack?.stop(); });
+
+describe('upload → score → DynamoDB', () => {
+  let sqsEvent: ReturnType<typeof toSqsEvent>;
+  let runId: string;
+
+  it('scores every customer of an upload exactly as the core does in-process', async () => {
+    await stack.uploadFile(sample('orders.csv'), 'uploads/shop/transactions/orders 2025.csv');
+    await stack.uploadFile(sample('customers.csv'), 'uploads/shop/customers/customers.csv');
+    await stack.uploadFile(sample('surveys.csv'), 'uploads/shop/surveys/surveys.csv');
+    sqsEvent = toSqsEvent(await waitForEvents(stack, 3));
+    expect(sqsEvent!.Records.length).toBe(3);
+    const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+    const result = await handler(sqsEvent!);
+    expect(result.batchItemFailures).toEqual([]);
+    expect(result.runs.length).toBe(1); // three notifications, one dataset, one run
+    const run = result.runs[0];
+    expect(run.status).toBe('succeeded');
+    runId = run.runId;
+    expect(runId.startsWith(AS_OF)).toBe(true);
+    expect(run.inputs.map((i) => i.key)).toEqual(['uploads/shop/customers/customers.csv', 'uploads/shop/surveys/surveys.csv', 'uploads/shop/transactions/orders 2025.csv']);
+    expect(run.inputs.every((i) => /^[0-9a-f]{32}$/.test(i.etag))).toBe(true);
+
+    // The same files scored in-process.
+    const profile = resolveProfile({ asOf: AS_OF });
+    const data = await loadDataset({ transactions: [sample('orders.csv')], customers: [sample('customers.csv')], surveys: [sample('surveys.csv')] }, profile);
+    const expected = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
+    expect(run.counts.transactions).toEqual(data.counts.transactions);
+    expect(run.counts.transactions!.rejected).toBeGreaterThan(0); // the sample's bad rows
+
+    const items = await customerItems('shop');
+    expect(items.length).toBe(expected.customers.length);
+    const byId = new Map(expected.customers.map((c) => [c.id, c]));
+    for (const item of items) {
+      const want = byId.get(item.id.S!)!;
+      expect(item.tier.S).toBe(want.tier);
+      expect(item.segment.S).toBe(want.rfm.segment);
+      expect(Number(item.clv.N)).toBeCloseTo(want.clv, 8);
+      expect(Number(item.pAlive.N)).toBeCloseTo(want.pAlive, 10);
+      expect(item.tierKey.S).toBe(`shop#TIER#${want.tier}`);
+      expect(JSON.parse(item.score.S!) as CustomerScore).toEqual(JSON.parse(JSON.stringify(want)));
+    }
+
+    // Reports and the run item.
+    const scores = await getText(`reports/shop/${runId}/scores.csv`);
+    expect(scores.trim().split('\n').length).toBe(expected.customers.length + 1);
+    const summary = JSON.parse(await getText(`reports/shop/${runId}/summary.json`));
+    expect(summary).toBeTypeOf('object');
+    const rejects = await getText(`reports/shop/${runId}/rejects.csv`);
+    expect(rejects.trim().split('\n').length).toBe(data.rejects.length + 1);
+    const stored = await readRun(stack.db, stack.table, 'shop', runId);
+    expect(stored?.status).toBe('succeeded');
+    expect(stored?.models && Object.keys(stored.models).length).toBeGreaterThan(0);
+  });
+
+  it('lists a tier ordered by CLV through the index', async () => {
+    const items = await customerItems('shop');
+    const tier = items[0].tier.S!;
+    const out = await stack.db.send(new QueryCommand({
+      TableName: stack.table, IndexName: 'ByTier', KeyConditionExpression: 'tierKey = :t',
+      ExpressionAttributeValues: { ':t': { S: `shop#TIER#${tier}` } }, ScanIndexForward: false,
+    }));
+    const clvs = out.Items!.map((i) => Number(i.clv.N));
+    expect(clvs.length).toBe(items.filter((i) => i.tier.S === tier).length);
+    expect([...clvs].sort((a, b) => b - a)).toEqual(clvs);
+  });
+
+  it('leaves the same final state when the same event is delivered twice', async () => {
+    const before = await scanAll();
+    const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+    const again = await handler(sqsEvent!);
+    expect(again.runs[0].runId).toBe(runId);
+    expect(again.runs[0].duplicate).toBe(true);
+    expect(await scanAll()).toEqual(before);
+  });
+
+  it('a retry that recomputes (no record of the earlier success) rewrites nothing and converges', async () => {
+    const before = (await scanAll()).filter((i) => i.sk.S!.startsWith('CUSTOMER#'));
+    await stack.db.send(new DeleteItemCommand({ TableName: stack.table, Key: { pk: { S: 'DATASET#shop' }, sk: { S: LATEST_SK } } }));
+    const run = await scoreDataset(stack.deps, 'shop', AS_OF, 'retry');
+    expect(run.runId).toBe(runId);
+    expect(run.written).toBe(0);
+    expect(run.unchanged).toBe(before.length);
+    expect((await scanAll()).filter((i) => i.sk.S!.startsWith('CUSTOMER#'))).toEqual(before);
+  });
+
+  it('nightly rescoring with a later as-of moves T forward and changes P(alive)', async () => {
+    const before = new Map((await customerItems('shop')).map((i) => [i.id.S!, i]));
+    const later = '2025-09-29'; // 13 weeks later
+    const nightly = createNightlyHandler({ deps: stack.deps, asOf: () => later });
+    const { runs, errors } = await nightly();
+    expect(errors).toEqual([]);
+    expect(runs.map((r) => [r.dataset, r.status, r.asOf])).toEqual([['shop', 'succeeded', later]]);
+    const after = await customerItems('shop');
+    expect(after.length).toBe(before.size);
+    let changed = 0;
+    for (const item of after) {
+      const old = before.get(item.id.S!)!;
+      expect(item.asOf.S).toBe(later);
+      expect(Number(item.T.N) - Number(old.T.N)).toBeCloseTo(13, 6);
+      expect(item.recency.N).toBe(old.recency.N);
+      if (Math.abs(Number(item.pAlive.N) - Number(old.pAlive.N)) > 1e-9) changed++;
+      if (Number(old.frequency.N) > 0) expect(Number(item.pAlive.N)).toBeLessThan(Number(old.pAlive.N));
+    }
+    expect(changed).toBeGreaterThan(after.length / 4);
+  });
+
+  it('records a malformed file as a failed run with its reason and rejects, leaving customer items untouched', async () => {
+    const before = await customerItems('shop');
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/shop/transactions/broken.csv', Body: 'foo,bar\nx,y\n1,2\n' }));
+    const handler = createUploadHandler({ deps: stack.deps, asOf: () => '2025-09-29' });
+    const { runs, batchItemFailures } = await handler(toSqsEvent(await waitForEvents(stack, 1))!);
+    expect(batchItemFailures).toEqual([]); // not retried: retrying cannot fix the file
+    expect(runs[0].status).toBe('failed');
+    expect(runs[0].reason).toMatch(/broken\.csv/);
+    const rejects = await getText(runs[0].reports.rejects);
+    expect(rejects.split('\n').length).toBeGreaterThan(1);
+    expect((await readRun(stack.db, stack.table, 'shop', runs[0].runId))?.status).toBe('failed');
+    expect(await customerItems('shop')).toEqual(before);
+  });
+
+  it('a dataset whose only file is malformed gets a failed run and no customer items', async () => {
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/empty shop/transactions/bad.csv', Body: 'a;b;c\n;;\n' }));
+    const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+    const { runs } = await handler(toSqsEvent(await waitForEvents(stack, 1))!);
+    expect(runs.map((r) => [r.dataset, r.status])).toEqual([['empty shop', 'failed']]);
+    expect(runs[0].reason).toBeTruthy();
+    expect(await customerItems('empty shop')).toEqual([]);
+  });
+});
