@@ -12,23 +12,22 @@ function width(s: string): number {
 const padEnd = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
 
-/** A centred pyramid, top tier first, each line: name, customers, share of value. */
+/** A centred pyramid, top tier first, each line: name, customers, shares of revenue and CLV. */
 export function pyramidText(run: ScoreRun, locale: Locale): string {
   const tiers = run.tiers;
   const k = tiers.length;
   const names = tiers.map((t) => t.label[locale]);
-  const nameW = Math.max(...names.map(width), 4);
-  const base = 2 * k + nameW;
-  const head = locale === 'zh-CN' ? '客户金字塔' : 'Customer pyramid';
-  const lines = [head];
+  const nameW = Math.max(0, ...names.map(width));
+  const lines = [locale === 'zh-CN' ? '客户金字塔' : 'Customer pyramid'];
   tiers.forEach((t, i) => {
-    const half = i + 1;
-    const block = '/' + padEnd(' ' + names[i], 2 * half - 2 + nameW) + '\\';
-    const indent = ' '.repeat(base - half - Math.floor(nameW / 2));
+    // each level is two columns wider on both sides than the one above
+    const inner = nameW + 2 + 4 * i;
+    const left = Math.floor((inner - width(names[i])) / 2);
+    const block = '/' + ' '.repeat(left) + padEnd(names[i], inner - left) + '\\';
     const share = locale === 'zh-CN'
       ? `${t.customers} 位客户，收入 ${pct(t.revenueShare)}，CLV ${pct(t.clvShare)}`
       : `${t.customers} customers, ${pct(t.revenueShare)} of revenue, ${pct(t.clvShare)} of CLV`;
-    lines.push(`${indent}${block}  ${share}`);
+    lines.push(' '.repeat(2 * (k - 1 - i)) + padEnd(block, nameW + 4 + 4 * (k - 1)  - 2 * (k - 1 - i)) + '  ' + share);
   });
   return lines.join('\n') + '\n';
 }
