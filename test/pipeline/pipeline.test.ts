@@ -133,6 +133,14 @@ describe('scoring pipeline with master data and surveys', () => {
     expect(Object.keys((run.retention as { cohortsByChannel: object }).cohortsByChannel)).toEqual(['线上', '门店']);
   });
 
+  it('writes class columns with Chinese labels', () => {
+    const t = scoreTable(run, 'zh-CN');
+    expect(t.header.slice(-7)).toEqual(['class_frequency', 'class_type', 'class_region', 'class_settlement', 'class_receivables', 'class_pipeline', 'class_channel']);
+    const row = t.rows.find((r) => r[0] === a)!;
+    expect(row.slice(-6)).toEqual(['企业', '本地', '赊销', '呆死账', '未知', '线上']);
+    expect(row[t.header.indexOf('satisfaction_level')]).toBe(3);
+  });
+
   it('nets the cost to serve out of CLV', () => {
     const plain = scoreCustomers(base, p, { customers: customers.map((x) => ({ ...x, serviceCostPerPeriod: undefined })) });
     const withCost = byId.get(a)!.clv;
