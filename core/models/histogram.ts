@@ -14,27 +14,36 @@ export interface Histogram {
 
 /**
  * Groups identical summaries and sorts them by (x, t_x, T), so the histogram — and every fit on
- * it — is independent of row order and of how customers were sharded.
+ * it — is independent of row order and of how customers were sharded. Memory is proportional to
+ * the number of customers (three numbers each), never to order lines.
  */
 export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: number; T: number }>): Histogram {
   const n = rows.length;
   const fx = new Float64Array(n);
   const ft = new Float64Array(n);
   const fT = new Float64Array(n);
+  // Rows a model cannot use (non-finite, negative, or recency beyond age) are left out, so one bad
+  // summary cannot turn the whole likelihood into NaN; `customers` counts only the rows kept.
+  let kept = 0;
   for (let i = 0; i < n; i++) {
     const r = rows[i];
-    fx[i] = r.frequency;
-    ft[i] = r.recency;
-    fT[i] = r.T;
+    const x = r.frequency;
+    const tx = r.recency;
+    const T = r.T;
+    if (!(x >= 0 && tx >= 0 && T >= tx && Number.isFinite(x) && Number.isFinite(T))) continue;
+    fx[kept] = x;
+    ft[kept] = tx;
+    fT[kept] = T;
+    kept++;
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
+  const order = new Uint32Array(kept);
+  for (let i = 0; i < kept; i++) order[i] = i;
   order.sort((i, j) => fx[i] - fx[j] || ft[i] - ft[j] || fT[i] - fT[j]);
   const x: number[] = [];
   const tx: number[] = [];
   const T: number[] = [];
   const w: number[] = [];
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < kept; k++) {
     const i = order[k];
     const last = x.length - 1;
     if (last >= 0 && x[last] === fx[i] && tx[last] === ft[i] && T[last] === fT[i]) w[last]++;
@@ -51,7 +60,7 @@ export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: 
     T: Float64Array.from(T),
     w: Float64Array.from(w),
     size: x.length,
-    customers: n,
+    customers: kept,
   };
 }
 

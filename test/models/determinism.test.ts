@@ -46,3 +46,20 @@ describe('determinism', () => {
     expect(fitSbgFromTenure(order.map((i) => tenure[i]), order.map((i) => churned[i])).fit).toEqual(fitSbgFromTenure(tenure, churned).fit);
   });
 });
+
+describe('compressSummaries input checks', () => {
+  it('leaves out rows no model can use and counts only the rows kept', () => {
+    const h = compressSummaries([
+      { frequency: 1, recency: 2, T: 5 },
+      { frequency: 1, recency: 2, T: 5 },
+      { frequency: NaN, recency: 0, T: 5 },
+      { frequency: 2, recency: 6, T: 5 },
+      { frequency: -1, recency: 0, T: 5 },
+      { frequency: 0, recency: 0, T: 0 },
+    ]);
+    expect(h.customers).toBe(3);
+    expect(h.size).toBe(2);
+    expect([...h.w]).toEqual([1, 2]);
+    expect([...h.x]).toEqual([0, 1]);
+  });
+});
