@@ -33,7 +33,6 @@ export interface SummarizeOptions {
 const MONEY_SCALE = 10_000;
 /** Round to the ledger's money precision so printed sums are clean. */
 const money = (units: number): number => units / MONEY_SCALE;
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeOptions): { summaries: CustomerSummary[]; noPurchase: number; lateFirst: number } {
   const nc = ids.length;
@@ -80,11 +79,11 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       lastDay: last,
       transactions: tx,
       frequency,
-      recency: round6((last - first) / unit),
-      T: round6((o.cutDay - first) / unit),
+      recency: (last - first) / unit,
+      T: (o.cutDay - first) / unit,
       firstSpend: money(firstSpend),
       repeatSpend: money(repeatSpend),
-      meanRepeatSpend: frequency ? round6(money(repeatSpend) / frequency) : 0,
+      meanRepeatSpend: frequency ? money(repeatSpend) / frequency : 0,
       totalSpend: money(firstSpend + repeatSpend),
       returns: money(returns),
       netSpend: money(firstSpend + repeatSpend - returns),
