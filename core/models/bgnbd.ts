@@ -4,7 +4,7 @@
  * they drop out with probability p ~ Beta(a, b). Times are in the profile's time unit.
  */
 import type { Histogram } from './histogram.ts';
-import { hyp2f1, lgamma, logAddExp } from './special.ts';
+import { digamma, hyp2f1, lgamma, logAddExp } from './special.ts';
 
 export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
 
@@ -29,6 +29,53 @@ export function bgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
     ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
   }
   return ll;
+}
+
+/**
+ * Gradient of the log-likelihood with respect to (log r, log α, log a, log b), written into `out`.
+ * Analytic, so one pass over the histogram replaces the eight a central-difference gradient needs.
+ */
+export function bgnbdLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: number[]): void {
+  const { r, alpha, a, b } = p;
+  let gr = 0;
+  let ga = 0;
+  let gA = 0;
+  let gB = 0;
+  const baseR = -digamma(r) + Math.log(alpha);
+  const psiAB = digamma(a + b);
+  const baseB = psiAB - digamma(b);
+  let lastX = NaN;
+  let dRx = 0;
+  let dAx = 0;
+  let dBx = 0;
+  let logDrop = -Infinity;
+  for (let i = 0; i < h.size; i++) {
+    const x = h.x[i];
+    if (x !== lastX) {
+      lastX = x;
+      const psiABX = digamma(a + b + x);
+      dRx = digamma(r + x);
+      dAx = psiAB - psiABX;
+      dBx = baseB + digamma(b + x) - psiABX;
+      logDrop = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+    }
+    const lT = Math.log(alpha + h.T[i]);
+    const ltx = Math.log(alpha + h.tx[i]);
+    const A3 = -(r + x) * lT;
+    const A4 = x > 0 ? logDrop - (r + x) * ltx : -Infinity;
+    // Weight of the "dropped out after the last purchase" branch.
+    const w4 = A4 === -Infinity ? 0 : 1 / (1 + Math.exp(A3 - A4));
+    const w3 = 1 - w4;
+    const w = h.w[i];
+    gr += w * (baseR + dRx - w3 * lT - w4 * ltx);
+    ga += w * (r / alpha - (r + x) * (w3 / (alpha + h.T[i]) + w4 / (alpha + h.tx[i])));
+    gA += w * (dAx + w4 / a);
+    gB += w * (dBx - (x > 0 ? w4 / (b + x - 1) : 0));
+  }
+  out[0] = gr * r;
+  out[1] = ga * alpha;
+  out[2] = gA * a;
+  out[3] = gB * b;
 }
 
 /** P(alive | x, t_x, T). One-time buyers (x = 0) are always alive under BG/NBD. */

@@ -13,14 +13,22 @@ export function maximizeLikelihood(
   start: number[],
   customers: number,
   warnings: string[] = [],
+  /** Optional analytic gradient of logLik with respect to the log-parameters. */
+  logLikGradient?: (params: number[], out: number[]) => void,
 ): FitReport {
   const scale = 1 / Math.max(1, customers);
   const objective = (z: number[]) => {
     const v = logLik(z.map(Math.exp));
     return Number.isFinite(v) ? -v * scale : Infinity;
   };
-  const first = minimizeBfgs(objective, start.map(Math.log));
-  const second = minimizeBfgs(objective, first.x);
+  const gradient = logLikGradient
+    ? (z: number[], out: number[]) => {
+        logLikGradient(z.map(Math.exp), out);
+        for (let i = 0; i < out.length; i++) out[i] *= -scale;
+      }
+    : undefined;
+  const first = minimizeBfgs(objective, start.map(Math.log), { gradient });
+  const second = minimizeBfgs(objective, first.x, { gradient });
   const best = second.fx <= first.fx ? second : first;
   const theta = best.x.map(Math.exp);
   const ll = logLik(theta);

@@ -16,6 +16,8 @@ export interface MinimizeOptions {
   maxIterations?: number;
   /** Stop when the largest gradient component is below this. */
   gradientTolerance?: number;
+  /** Analytic gradient of f, written into `out`; central differences when absent. */
+  gradient?: (x: number[], out: number[]) => void;
 }
 
 export function numericGradient(f: (x: number[]) => number, x: number[], fx: number, out: number[]): void {
@@ -39,8 +41,10 @@ export function minimizeBfgs(f: (x: number[]) => number, x0: number[], opts: Min
   let x = x0.slice();
   let fx = f(x);
   if (!Number.isFinite(fx)) return { x, fx, iterations: 0, converged: false };
+  const grad = opts.gradient ?? ((p: number[], out: number[]) => numericGradient(f, p, f(p), out));
   let g = new Array<number>(n).fill(0);
-  numericGradient(f, x, fx, g);
+  if (opts.gradient) opts.gradient(x, g);
+  else numericGradient(f, x, fx, g);
   // Inverse Hessian approximation, starting from the identity.
   let H = identity(n);
   const gNew = new Array<number>(n).fill(0);
@@ -71,7 +75,8 @@ export function minimizeBfgs(f: (x: number[]) => number, x0: number[], opts: Min
       }
       return { x, fx, iterations: it, converged: maxAbs(g) < gtol * 1e3 };
     }
-    numericGradient(f, xNew, fNew, gNew);
+    if (opts.gradient) grad(xNew, gNew);
+    else numericGradient(f, xNew, fNew, gNew);
     const s = xNew.map((v, i) => v - x[i]);
     const y = gNew.map((v, i) => v - g[i]);
     const sy = dot(s, y);

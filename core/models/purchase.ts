@@ -2,7 +2,7 @@
 import type { FitReport, PurchaseModel } from '../types.ts';
 import type { PurchaseModelKind } from '../config.ts';
 import type { Histogram } from './histogram.ts';
-import { bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
+import { bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdLogLikelihoodGradient, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
 import { mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
 import { paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
 import { maximizeLikelihood } from './mle.ts';
@@ -33,7 +33,9 @@ export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): Purc
   meanT = Math.max(1e-3, meanT / hist.customers);
   const start = kind === 'paretonbd' ? [1, meanT, 1, meanT] : [1, meanT, 1, 1];
   const ll = (theta: number[]) => purchaseLogLikelihood(kind, toParams(names, theta), hist);
-  const fit = maximizeLikelihood(names, ll, start, hist.customers, warnings);
+  const gradient =
+    kind === 'bgnbd' ? (theta: number[], out: number[]) => bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, hist, out) : undefined;
+  const fit = maximizeLikelihood(names, ll, start, hist.customers, warnings, gradient);
   return purchaseModelFromParams(kind, fit.params, fit);
 }
 

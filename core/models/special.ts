@@ -95,3 +95,14 @@ export function logHyp2f1APlus1(a: number, b: number, z: number): number {
   }
   return (1 - b) * Math.log1p(-z) + Math.log(sum);
 }
+
+/** Digamma ψ(x) = d/dx log Γ(x) for x > 0: recurrence up to x ≥ 10, then the asymptotic series. */
+export function digamma(x: number): number {
+  let acc = 0;
+  while (x < 10) {
+    acc -= 1 / x;
+    x += 1;
+  }
+  const f = 1 / (x * x);
+  return acc + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
+}

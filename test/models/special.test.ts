@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hyp2f1, lgamma, logAddExp, logHyp2f1APlus1, logSubExp, logSumExp } from '../../core/models/special.ts';
+import { digamma, hyp2f1, lgamma, logAddExp, logHyp2f1APlus1, logSubExp, logSumExp } from '../../core/models/special.ts';
+import { bgnbdLogLikelihood, bgnbdLogLikelihoodGradient } from '../../core/models/bgnbd.ts';
+import { compressSummaries } from '../../core/models/index.ts';
+import { simulateBgNbd } from './helpers/simulate.ts';
 
 describe('special functions', () => {
   it('lgamma matches known values', () => {
@@ -34,5 +37,31 @@ describe('special functions', () => {
     const big = logHyp2f1APlus1(2000, 1500, 0.999);
     expect(Number.isFinite(big)).toBe(true);
     expect(big).toBeGreaterThan(0);
+  });
+});
+
+describe('digamma and the analytic BG/NBD gradient', () => {
+  it('digamma matches known values', () => {
+    expect(digamma(1)).toBeCloseTo(-0.5772156649015329, 13);
+    expect(digamma(0.5)).toBeCloseTo(-1.9635100260214235, 12);
+    expect(digamma(10)).toBeCloseTo(2.251752589066721, 13);
+    expect(digamma(1e-3)).toBeCloseTo(-1000.5755719318103, 8);
+  });
+  it('the analytic gradient equals central differences of the log-likelihood', () => {
+    const h = compressSummaries(simulateBgNbd(5, 3000, { r: 0.5, alpha: 6, a: 0.8, b: 2.5 }, 5, 60));
+    const theta = [0.4, 5, 0.9, 2];
+    const g = [0, 0, 0, 0];
+    bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, h, g);
+    const ll = (z: number[]) => bgnbdLogLikelihood({ r: Math.exp(z[0]), alpha: Math.exp(z[1]), a: Math.exp(z[2]), b: Math.exp(z[3]) }, h);
+    const z = theta.map(Math.log);
+    for (let i = 0; i < 4; i++) {
+      const e = 1e-5;
+      const up = z.slice();
+      const down = z.slice();
+      up[i] += e;
+      down[i] -= e;
+      const numeric = (ll(up) - ll(down)) / (2 * e);
+      expect(Math.abs(g[i] - numeric)).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
+    }
   });
 });
