@@ -53,6 +53,7 @@ try {
     console.log(`\nRun ${run.runId} (${run.dataset}, as of ${run.asOf}): ${run.status}${run.reason ? ` — ${run.reason}` : ''}`);
     const c = run.counts.transactions;
     if (c) console.log(`  transaction rows read ${c.read}, accepted ${c.accepted}, rejected ${c.rejected}; ${run.customers} customers, ${run.written} items written`);
+    console.log(`  timings (ms): ${Object.entries(run.timings).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`);
     if (run.scoreRun) {
       console.log(`\n${pyramidText(run.scoreRun, 'en')}\n`);
       console.log(`${segmentText(run.scoreRun, 'en')}\n`);

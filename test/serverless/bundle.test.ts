@@ -1,0 +1,70 @@
+/**
+ * The handlers as deployed: bundled by esbuild with the stack's settings (ESM, node22, the
+ * require shim), loaded as a module and invoked with environment configuration only, against the
+ * local services. Catches bundling faults (CommonJS dependencies, top-level await) the
+ * in-process tests cannot see.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toSqsEvent } from '../../scripts/local/s3-events.ts';
+import { LOCAL_CREDENTIALS } from '../../scripts/local/services.ts';
+import { startLocalStack, waitForEvents, type LocalStack } from '../../scripts/local/stack.ts';
+
+let stack: LocalStack;
+let outDir: string;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  outDir = mkdtempSync(path.join(tmpdir(), 'pyramid-bundle-'));
+  await build({
+    entryPoints: { upload: 'functions/upload.ts', nightly: 'functions/nightly.ts' },
+    bundle: true, platform: 'node', format: 'esm', target: 'node22', outdir: outDir, outExtension: { '.js': '.mjs' },
+    mainFields: ['module', 'main'], external: ['@aws-sdk/*'], logLevel: 'silent',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  Object.assign(process.env, {
+    BUCKET_NAME: stack.bucket, TABLE_NAME: stack.table, TIME_ZONE: 'Asia/Shanghai',
+    DATASET_PROFILES: JSON.stringify({ bundled: { timeUnit: 'day' } }),
+    AWS_ENDPOINT_URL_S3: stack.s3Server.endpoint, AWS_ENDPOINT_URL_DYNAMODB: stack.dynamo.endpoint,
+    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_TRACE_ENABLED: 'false',
+  });
+});
+afterAll(async () => {
+  process.env = saved;
+  await stack?.stop();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('bundled handlers', () => {
+  it('score an upload and the nightly run from environment configuration alone', async () => {
+    await stack.uploadFile(path.resolve('examples/sample-en/orders.csv'), 'uploads/bundled/transactions/orders.csv');
+    const event = toSqsEvent(await waitForEvents(stack, 1))!;
+    const upload = await import(pathToFileURL(path.join(outDir, 'upload.mjs')).href);
+    expect(await upload.handler(event)).toEqual({ batchItemFailures: [] });
+    const nightly = await import(pathToFileURL(path.join(outDir, 'nightly.mjs')).href);
+    const result = await nightly.handler();
+    expect(result).toEqual({ datasets: 1, failed: 0 });
+
+    const runs = await stack.db.send(new QueryCommand({
+      TableName: stack.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :r)',
+      ExpressionAttributeValues: { ':p': { S: 'DATASET#bundled' }, ':r': { S: 'RUN#' } },
+    }));
+    const records = runs.Items!.map((i) => JSON.parse(i.record.S!));
+    expect(records.length).toBeGreaterThanOrEqual(1);
+    expect(records.every((r) => r.status === 'succeeded')).toBe(true);
+    // The stack's per-dataset profile reached the run: time unit "day" makes T a count of days.
+    const customers = await stack.db.send(new QueryCommand({
+      TableName: stack.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':p': { S: 'DATASET#bundled' }, ':c': { S: 'CUSTOMER#' } }, Limit: 5,
+    }));
+    for (const item of customers.Items!) expect(Number.isInteger(Number(item.T.N))).toBe(true);
+    expect(Math.max(...customers.Items!.map((i) => Number(i.T.N)))).toBeGreaterThan(100);
+  });
+});
