@@ -76,10 +76,12 @@ export function writeResults(run: ScoreRun, locale: Locale): { sheetName: string
     ...run.tiers.map((g) => [g.label[locale], g.customers, g.revenueShare, g.clvShare]),
   ];
   sheet.getRange(1, col, block.length, 4).setValues(block);
+  sheet.getRange(4, col + 1, 1, 1).setNumberFormat('#,##0.00');
   sheet.getRange(1, col, 1, 1).setFontWeight('bold');
   sheet.getRange(6, col, 1, 4).setFontWeight('bold');
   const tierRows = run.tiers.length;
   if (tierRows > 0) {
+    sheet.getRange(7, col + 2, tierRows, 2).setNumberFormat('0.0%');
     sheet.getRange(7, col, tierRows, 1).setBackgrounds(run.tiers.map((g) => [TIER_COLOURS[g.key] ?? null]));
     const chart = sheet.newChart()
       .asBarChart()

@@ -154,7 +154,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     const esc = (s: unknown) => String(s ?? '').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
     const show = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(v < 1 && v > -1 ? 3 : 2) : v);
     const header = sheet.data[0] as string[];
-    const width = header.indexOf('');
+    const width = header.findIndex((v) => v === undefined || v === null || v === '');
     const keep = ['customer_id', 'transactions', 'net_spend', 'p_alive', 'expected_purchases', 'clv', 'tier', 'rfm_segment', 'r_score', 'f_score', 'm_score', 'lifecycle_stage', 'churn_risk', 'value_class'];
     const cols = keep.map((k) => header.indexOf(k)).filter((i) => i >= 0);
     const summaryCol = width + 1; // 0-based index of the summary block, one empty column after the table
