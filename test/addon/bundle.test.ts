@@ -176,3 +176,56 @@ describe('custom functions in the sandbox', () => {
     expect(out.slice(1)).toEqual([['2024-01', 2, 1, 0.5, 0.5], ['2024-02', 2, 0, 0, 1]]);
   });
 });
+
+describe('sidebar server calls in the sandbox', () => {
+  function book(rows: number, locale = 'zh_CN') {
+    const b = new FakeSpreadsheet(locale, 'Asia/Shanghai');
+    const lines = orderLines(rows, 9);
+    b.addSheet('订单', [['客户编号', '订单日期', '金额', '状态'], ...lines.map((l, i) => [l.id, sheetDate(l.date, 8), l.amount, i % 50 === 0 ? '已取消' : '已完成'])]);
+    return { b, lines };
+  }
+
+  it('lists sheets and detects Chinese columns with an as-of suggestion', () => {
+    const { b, lines } = book(300);
+    const { g } = sandbox(b);
+    const info = g.getSheetInfo() as { sheets: { name: string; rows: number }[]; active: string; locale: string };
+    expect(info.sheets).toEqual([{ name: '订单', rows: 301, columns: 4 }]);
+    expect(info.active).toBe('订单');
+    expect(info.locale).toBe('zh-CN');
+    const cols = g.detectColumns('订单') as { roles: Record<string, string>; rows: number; lastDate: string; sample: string[][] };
+    expect(cols.roles).toMatchObject({ customer: '客户编号', date: '订单日期', amount: '金额', status: '状态' });
+    expect(cols.rows).toBe(300);
+    expect(cols.lastDate).toBe(lines.map((l) => l.date).sort().pop());
+    expect(cols.sample[0][1]).toBe(lines[0].date);
+  });
+
+  it('runs in chunks, keeps progress in the cache, and writes a Chinese results sheet once per run', () => {
+    const { b } = book(11_000);
+    const { g, services } = sandbox(b);
+    const opts = { runId: 'r1', sheetName: '订单', columns: { customer: '客户编号', date: '订单日期', amount: '金额', status: '状态' }, asOf: '2024-07-01', timeUnit: 'week', horizon: 52, discountRate: 0.1, tierScheme: 'ibm' };
+    const before = b.calls.getValues;
+    const r = g.runSegmentation(opts) as { sheetName: string; customers: number; rowsRead: number; rowsRejected: number; tiers: { label: string }[] };
+    expect(b.calls.getValues - before).toBe(1 + 3); // header, then 5,000 + 5,000 + 1,000 rows
+    expect(r.sheetName).toBe('客户金字塔');
+    expect(r.rowsRead).toBe(11_000);
+    expect(r.tiers.map((t) => t.label)).toEqual(['钻石', '黄金', '白银', '其他']);
+    const p = g.getProgress('r1') as { phase: string; done: number; total: number };
+    expect(p).toMatchObject({ phase: 'done', done: 11_000, total: 11_000 });
+    const out = b.getSheetByName('客户金字塔')!;
+    expect(out.data.filter((row) => typeof row[0] === 'string' && /^C\d+$/.test(row[0])).length).toBe(r.customers);
+    // A second run replaces the sheet and its chart instead of adding more.
+    g.runSegmentation({ ...opts, runId: 'r2' });
+    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单', '客户金字塔']);
+    expect(out.charts).toHaveLength(1);
+    expect(services.cache.get('pyramid-progress:r2')).toContain('"done"');
+  });
+
+  it('reports bad input by name and marks the run failed', () => {
+    const { b } = book(50);
+    const { g } = sandbox(b);
+    expect(() => g.runSegmentation({ runId: 'x', sheetName: 'Nope', columns: {}, asOf: '2024-07-01' })).toThrow(/runSegmentation: no sheet named "Nope"/);
+    expect(() => g.runSegmentation({ runId: 'y', sheetName: '订单', columns: { customer: '客户编号' }, asOf: '' })).toThrow(/as_of must be a date/);
+    expect(g.getProgress('y')).toMatchObject({ phase: 'failed' });
+    expect(() => g.runSegmentation({ runId: 'z', sheetName: '订单', columns: { customer: '没有这列' }, asOf: '2024-07-01' })).toThrow(/没有这列/);
+  });
+});
