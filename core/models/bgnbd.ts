@@ -91,12 +91,16 @@ export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): n
  * has small numerators and converges fast even for large x.
  */
 export function bgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return bgnbdExpectedIfAlive(p, t, x, T) * bgnbdPAlive(p, x, tx, T);
+}
+
+/** E[X(t) | alive at T, x, T]: the factor of E[X(t) | x, t_x, T] that does not involve t_x. */
+export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
-  const numer = ((a + b + x - 1) / (a - 1)) * (1 - tail);
-  return numer * bgnbdPAlive(p, x, tx, T);
+  return ((a + b + x - 1) / (a - 1)) * (1 - tail);
 }
 
 /** Unconditional E[X(t)] for a customer who has just made their first purchase (eq. 9). */

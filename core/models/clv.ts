@@ -1,5 +1,6 @@
 /** Customer lifetime value from a purchase model and an expected spend, in one explicit time unit. */
 import type { PurchaseModel, TimeUnit } from '../types.ts';
+import type { FactoredPurchaseModel } from './purchase.ts';
 
 const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7, month: 365.25 / 12 };
 
@@ -24,19 +25,45 @@ export function clv(
   const spend = Number.isFinite(expectedSpend) && expectedSpend > 0 ? expectedSpend : 0;
   if (spend === 0 || !(opts.horizon > 0)) return 0;
   const { frequency: x, recency: tx, T } = c;
-  const whole = Math.floor(opts.horizon);
+  const factored = (model as Partial<FactoredPurchaseModel>).expectedIfAlive;
+  if (factored) {
+    // E[X(k)] = P(alive) · E[X(k) | alive]: the discounted sum of the second factor depends only on
+    // (x, T), so customers alike in those share it.
+    return opts.margin * spend * model.pAlive(x, tx, T) * discountedIfAlive(model as FactoredPurchaseModel, x, T, opts.horizon, opts.discountPerPeriod);
+  }
+  return opts.margin * spend * discountedSum((k) => model.expectedPurchases(k, x, tx, T), opts.horizon, opts.discountPerPeriod);
+}
+
+/** Σ_k (E(k) − E(k−1)) / (1 + d)^k over whole periods, plus a final partial one. */
+function discountedSum(E: (t: number) => number, horizon: number, d: number): number {
+  const whole = Math.floor(horizon);
   let prev = 0;
   let sum = 0;
   for (let k = 1; k <= whole; k++) {
-    const cur = model.expectedPurchases(k, x, tx, T);
-    sum += (cur - prev) / Math.pow(1 + opts.discountPerPeriod, k);
+    const cur = E(k);
+    sum += (cur - prev) / Math.pow(1 + d, k);
     prev = cur;
   }
-  if (opts.horizon > whole) {
-    const cur = model.expectedPurchases(opts.horizon, x, tx, T);
-    sum += (cur - prev) / Math.pow(1 + opts.discountPerPeriod, opts.horizon);
+  if (horizon > whole) sum += (E(horizon) - prev) / Math.pow(1 + d, horizon);
+  return sum;
+}
+
+// Per-model memo of the (x, T) factor; bounded, and a pure function of its key, so results never
+// depend on call order.
+const memo = new WeakMap<object, Map<string, number>>();
+const MEMO_LIMIT = 200_000;
+
+function discountedIfAlive(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number): number {
+  let m = memo.get(model);
+  if (!m) memo.set(model, (m = new Map()));
+  const key = `${x}|${T}|${horizon}|${d}`;
+  let v = m.get(key);
+  if (v === undefined) {
+    v = discountedSum((t) => model.expectedIfAlive(t, x, T), horizon, d);
+    if (m.size >= MEMO_LIMIT) m.clear();
+    m.set(key, v);
   }
-  return opts.margin * spend * sum;
+  return v;
 }
 
 /**

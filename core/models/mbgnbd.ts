@@ -35,12 +35,17 @@ export function mbgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): 
 
 /** E[X(t) | x, t_x, T]; the ₂F₁ term is Euler-transformed as in BG/NBD. */
 export function mbgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
+  return mbgnbdExpectedIfAlive(p, t, x, T) * mbgnbdPAlive(p, x, tx, T);
+}
+
+/** E[X(t) | alive at T, x, T]. */
+export function mbgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   // (1−z)^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z) = (1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b+x; z)
   const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - r, a - 1, a + b + x, z);
-  return ((a + b + x) / (a - 1)) * (1 - tail) * mbgnbdPAlive(p, x, tx, T);
+  return ((a + b + x) / (a - 1)) * (1 - tail);
 }
 
 export function mbgnbdUnconditional(p: BgNbdParams, t: number): number {

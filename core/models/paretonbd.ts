@@ -56,9 +56,13 @@ export function paretoNbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: nu
 /** E[X(t) | x, t_x, T] = P(alive) · (r+x)(β+T) / ((α+T)(s−1)) · [1 − ((β+T)/(β+T+t))^(s−1)]. */
 export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number, x: number, tx: number, T: number): number {
   if (t <= 0) return 0;
-  const { r, alpha, s, beta } = p;
-  const rate = (r + x) / (alpha + T);
-  return paretoNbdPAlive(p, x, tx, T) * rate * expectedLifetimeWithin(s, beta + T, t);
+  return paretoNbdPAlive(p, x, tx, T) * paretoNbdExpectedIfAlive(p, t, x, T);
+}
+
+/** E[X(t) | alive at T, x, T] = (r+x)/(α+T) · E[remaining lifetime within t]. */
+export function paretoNbdExpectedIfAlive(p: ParetoNbdParams, t: number, x: number, T: number): number {
+  if (t <= 0) return 0;
+  return ((p.r + x) / (p.alpha + T)) * expectedLifetimeWithin(p.s, p.beta + T, t);
 }
 
 /** Unconditional E[X(t)] for a new customer: rβ/(α(s−1)) · [1 − (β/(β+t))^(s−1)]. */

@@ -2,9 +2,9 @@
 import type { FitReport, PurchaseModel } from '../types.ts';
 import type { PurchaseModelKind } from '../config.ts';
 import type { Histogram } from './histogram.ts';
-import { bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdLogLikelihoodGradient, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
-import { mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
-import { paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
+import { bgnbdExpectedIfAlive, bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdLogLikelihoodGradient, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
+import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
+import { paretoNbdExpectedIfAlive, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
 import { maximizeLikelihood } from './mle.ts';
 
 /** Parameter names per model, in the order the optimizer sees them. */
@@ -22,7 +22,7 @@ export function purchaseLogLikelihood(kind: PurchaseModelKind, params: Record<st
 }
 
 /** Fits BG/NBD, Pareto/NBD or MBG/NBD by maximum likelihood on the histogram. */
-export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): PurchaseModel {
+export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): FactoredPurchaseModel {
   const names = PARAM_NAMES[kind];
   if (!names) throw new Error(`Unknown purchase model: ${kind}`);
   const warnings: string[] = [];
@@ -39,8 +39,16 @@ export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): Purc
   return purchaseModelFromParams(kind, fit.params, fit);
 }
 
+/**
+ * What our purchase models add to the shared interface: E[X(t)] = P(alive) · expectedIfAlive(t, x, T),
+ * which lets CLV compute P(alive) once per customer and share the rest between customers alike in (x, T).
+ */
+export interface FactoredPurchaseModel extends PurchaseModel {
+  expectedIfAlive(t: number, x: number, T: number): number;
+}
+
 /** A purchase model at given parameters (e.g. published ones, or stored from an earlier run). */
-export function purchaseModelFromParams(kind: PurchaseModelKind, params: Record<string, number>, fit?: FitReport): PurchaseModel {
+export function purchaseModelFromParams(kind: PurchaseModelKind, params: Record<string, number>, fit?: FitReport): FactoredPurchaseModel {
   const report: FitReport = fit ?? {
     params: { ...params },
     logLikelihood: NaN,
@@ -57,6 +65,7 @@ export function purchaseModelFromParams(kind: PurchaseModelKind, params: Record<
       fit: report,
       expectedPurchases: (t, x, tx, T) => paretoNbdExpectedPurchases(p, t, x, tx, T),
       pAlive: (x, tx, T) => paretoNbdPAlive(p, x, tx, T),
+      expectedIfAlive: (t, x, T) => paretoNbdExpectedIfAlive(p, t, x, T),
     };
   }
   const p = nudgeA(params as unknown as BgNbdParams);
@@ -66,6 +75,7 @@ export function purchaseModelFromParams(kind: PurchaseModelKind, params: Record<
       fit: report,
       expectedPurchases: (t, x, tx, T) => mbgnbdExpectedPurchases(p, t, x, tx, T),
       pAlive: (x, tx, T) => mbgnbdPAlive(p, x, tx, T),
+      expectedIfAlive: (t, x, T) => mbgnbdExpectedIfAlive(p, t, x, T),
     };
   }
   return {
@@ -73,6 +83,7 @@ export function purchaseModelFromParams(kind: PurchaseModelKind, params: Record<
     fit: report,
     expectedPurchases: (t, x, tx, T) => bgnbdExpectedPurchases(p, t, x, tx, T),
     pAlive: (x, tx, T) => bgnbdPAlive(p, x, tx, T),
+    expectedIfAlive: (t, x, T) => bgnbdExpectedIfAlive(p, t, x, T),
   };
 }
 

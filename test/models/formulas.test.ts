@@ -109,6 +109,19 @@ describe('CLV and discounting', () => {
     expect(v).toBeCloseTo(20 * expected, 10);
     expect(v).toBeLessThan(clv(m, 20, c, { horizon: 10, discountPerPeriod: 0, margin: 1 }));
   });
+  it('the factored fast path gives the same CLV as summing E[X(k)] directly, for every model', () => {
+    const models = [m, purchaseModelFromParams('paretonbd', BTYD_PNBD), purchaseModelFromParams('mbgnbd', BG)];
+    const d = periodDiscountRate(0.1, 'week');
+    for (const model of models) {
+      // A plain PurchaseModel (only the shared interface) takes the direct route.
+      const plain: PurchaseModel = { kind: model.kind, fit: model.fit, expectedPurchases: model.expectedPurchases, pAlive: model.pAlive };
+      for (const cust of [c, { frequency: 0, recency: 0, T: 12 }, { frequency: 9, recency: 3, T: 30 }]) {
+        const opts = { horizon: 26.5, discountPerPeriod: d, margin: 0.4 };
+        expect(clv(model, 25, cust, opts)).toBeCloseTo(clv(plain, 25, cust, opts), 10);
+        expect(clv(model, 25, cust, opts)).toBeGreaterThan(0);
+      }
+    }
+  });
   it('is zero, never NaN or negative, for missing or negative spend', () => {
     expect(clv(m, NaN, c, { horizon: 52, discountPerPeriod: 0.01, margin: 1 })).toBe(0);
     expect(clv(m, -5, c, { horizon: 52, discountPerPeriod: 0.01, margin: 1 })).toBe(0);
