@@ -28,13 +28,24 @@ export function backoffDelay(attempt: number, base: number, max: number, random:
 export async function batchWrite(
   db: Pick<DynamoDBClient, 'send'>,
   table: string,
-  requests: WriteRequest[],
+  requests: Iterable<WriteRequest>,
   options: BatchWriteOptions = {},
 ): Promise<BatchWriteStats> {
-  const { concurrency = 4, maxAttempts = 10, baseDelayMs = 50, maxDelayMs = 5000, sleep = realSleep, random = Math.random } = options;
-  const stats: BatchWriteStats = { requests: requests.length, calls: 0, retries: 0 };
-  const groups: WriteRequest[][] = [];
-  for (let i = 0; i < requests.length; i += 25) groups.push(requests.slice(i, i + 25));
+  const { concurrency = 8, maxAttempts = 10, baseDelayMs = 50, maxDelayMs = 5000, sleep = realSleep, random = Math.random } = options;
+  const stats: BatchWriteStats = { requests: 0, calls: 0, retries: 0 };
+  // Pull requests lazily, 25 at a time: memory stays at concurrency × 25 items however many there are.
+  const source = requests[Symbol.iterator]();
+  let done = false;
+  function nextGroup(): WriteRequest[] | null {
+    const group: WriteRequest[] = [];
+    while (!done && group.length < 25) {
+      const r = source.next();
+      if (r.done) done = true;
+      else group.push(r.value);
+    }
+    stats.requests += group.length;
+    return group.length ? group : null;
+  }
 
   async function writeGroup(group: WriteRequest[]) {
     let pending = group;
@@ -50,9 +61,8 @@ export async function batchWrite(
     }
   }
 
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, groups.length) }, async () => {
-    while (next < groups.length) await writeGroup(groups[next++]);
+  const workers = Array.from({ length: concurrency }, async () => {
+    for (let group = nextGroup(); group; group = nextGroup()) await writeGroup(group);
   });
   await Promise.all(workers);
   return stats;

@@ -255,21 +255,25 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
 
   t = now();
   const existing = await existingCustomers(deps.db, deps.table, dataset);
-  const requests: WriteRequest[] = [];
-  const present = new Set<string>();
-  for (const c of run.customers) {
-    const item = customerItem(dataset, asOf, c);
-    present.add(item.sk.S!);
-    if (existing.get(item.sk.S!) === item.hash.S) record.unchanged++;
-    else requests.push({ PutRequest: { Item: item } });
+  // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
+  function* requests(): Generator<WriteRequest> {
+    for (const c of run.customers) {
+      const item = customerItem(dataset, asOf, c);
+      const sk = item.sk.S!;
+      const unchanged = existing.get(sk) === item.hash.S;
+      existing.delete(sk);
+      if (unchanged) record.unchanged++;
+      else {
+        record.written++;
+        yield { PutRequest: { Item: item } };
+      }
+    }
+    for (const sk of existing.keys()) {
+      record.deleted++;
+      yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
+    }
   }
-  record.written = requests.length;
-  for (const sk of existing.keys()) {
-    if (present.has(sk)) continue;
-    requests.push({ DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } });
-    record.deleted++;
-  }
-  await batchWrite(deps.db, deps.table, requests, deps.write);
+  await batchWrite(deps.db, deps.table, requests(), deps.write);
   timings.writeMs = now() - t;
 
   t = now();

@@ -2,6 +2,7 @@
  * The serverless path end to end against DynamoDB Local and s3rver, started here on free ports:
  * upload → SQS event → the real upload handler → customer items, reports and the run item.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DeleteItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -159,6 +160,26 @@ describe('upload → score → DynamoDB', () => {
     expect(rejects.split('\n').length).toBeGreaterThan(1);
     expect((await readRun(stack.db, stack.table, 'shop', runs[0].runId))?.status).toBe('failed');
     expect(await customerItems('shop')).toEqual(before);
+  });
+
+  it('deletes the items of customers no longer in the sources, and keeps the rest', async () => {
+    const lines = readFileSync(path.resolve('examples/sample-en/orders.csv'), 'utf8').trim().split('\n');
+    const key = 'uploads/shrink/transactions/orders.csv';
+    const upload = async (body: string) => {
+      await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
+      const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+      return (await handler(toSqsEvent(await waitForEvents(stack, 1))!)).runs[0];
+    };
+    const first = await upload(lines.join('\n') + '\n');
+    expect(first.status).toBe('succeeded');
+    const kept = lines.filter((l, i) => i === 0 || l.split(',')[0] <= 'C10400');
+    const second = await upload(kept.join('\n') + '\n');
+    expect(second.status).toBe('succeeded');
+    const ids = (await customerItems('shrink')).map((i) => i.id.S!);
+    expect(ids.length).toBe(second.customers);
+    expect(second.deleted).toBe(first.customers - second.customers);
+    expect(second.deleted).toBeGreaterThan(100);
+    expect(ids.every((id) => id <= 'C10400')).toBe(true);
   });
 
   it('a dataset whose only file is malformed gets a failed run and no customer items', async () => {
