@@ -75,3 +75,45 @@ export function uncompressedHistogram(rows: ArrayLike<{ frequency: number; recen
   }
   return h;
 }
+
+/**
+ * Merges histograms built on separate shards into the one `compressSummaries` would build on all
+ * customers together (same rows, weights and order, whatever the shard order).
+ */
+export function mergeHistograms(parts: Histogram[]): Histogram {
+  let n = 0;
+  for (const h of parts) n += h.size;
+  const fx = new Float64Array(n);
+  const ft = new Float64Array(n);
+  const fT = new Float64Array(n);
+  const fw = new Float64Array(n);
+  let k = 0;
+  for (const h of parts) {
+    fx.set(h.x.subarray(0, h.size), k);
+    ft.set(h.tx.subarray(0, h.size), k);
+    fT.set(h.T.subarray(0, h.size), k);
+    fw.set(h.w.subarray(0, h.size), k);
+    k += h.size;
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => fx[i] - fx[j] || ft[i] - ft[j] || fT[i] - fT[j]);
+  const x: number[] = [];
+  const tx: number[] = [];
+  const T: number[] = [];
+  const w: number[] = [];
+  let customers = 0;
+  for (let q = 0; q < n; q++) {
+    const i = order[q];
+    const last = x.length - 1;
+    customers += fw[i];
+    if (last >= 0 && x[last] === fx[i] && tx[last] === ft[i] && T[last] === fT[i]) w[last] += fw[i];
+    else {
+      x.push(fx[i]);
+      tx.push(ft[i]);
+      T.push(fT[i]);
+      w.push(fw[i]);
+    }
+  }
+  return { x: Float64Array.from(x), tx: Float64Array.from(tx), T: Float64Array.from(T), w: Float64Array.from(w), size: x.length, customers };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compressSummaries, fitGammaGamma, fitPurchaseModel, fitSbgFromTenure } from '../../core/models/index.ts';
+import { compressSummaries, fitGammaGamma, fitPurchaseModel, fitSbgFromTenure, mergeHistograms } from '../../core/models/index.ts';
 import { rng, simulateBgNbd } from './helpers/simulate.ts';
 
 function shuffled<T>(a: T[], seed: number): T[] {
@@ -30,6 +30,20 @@ describe('determinism', () => {
     expect(a.customers).toBe(5000);
     expect(a.w.reduce((s, v) => s + v, 0)).toBe(5000);
     for (let i = 1; i < a.size; i++) expect(a.x[i] > a.x[i - 1] || (a.x[i] === a.x[i - 1] && (a.tx[i] > a.tx[i - 1] || (a.tx[i] === a.tx[i - 1] && a.T[i] > a.T[i - 1])))).toBe(true);
+  });
+
+  it('merging per-shard histograms equals compressing all customers at once', () => {
+    const all = compressSummaries(rows);
+    const shards = [rows.slice(0, 1234), rows.slice(1234, 4000), rows.slice(4000)].map(compressSummaries);
+    for (const parts of [shards, [shards[2], shards[0], shards[1]]]) {
+      const merged = mergeHistograms(parts);
+      expect(merged.customers).toBe(all.customers);
+      expect(merged.size).toBe(all.size);
+      expect([...merged.x]).toEqual([...all.x]);
+      expect([...merged.tx]).toEqual([...all.tx]);
+      expect([...merged.T]).toEqual([...all.T]);
+      expect([...merged.w]).toEqual([...all.w]);
+    }
   });
 
   it('fits are bit-identical for shuffled input, and on repeated runs', () => {
