@@ -130,6 +130,8 @@ describe('custom functions in the sandbox', () => {
     expect(() => g.PYRAMID_CSAT([['']])).toThrow(/PYRAMID_CSAT: scores has no answers/);
     expect(() => g.PYRAMID_SATISFACTION([[5]], '', [['maybe']], '')).toThrow(/PYRAMID_SATISFACTION: will_return row 1 must be yes or no/);
     expect(() => g.PYRAMID_RETENTION(ids, dates, '2024-07-01', 'decade')).toThrow(/PYRAMID_RETENTION: period must be one of/);
+    expect(() => g.PYRAMID_RFM([['a'], ['b']], [['soon'], ['2024-01-01']], [[1], [-5]], '2024-07-01'))
+      .toThrow(/^PYRAMID_RFM: no usable rows in the ranges \(first problem: row 1: /);
   });
 
   it('PYRAMID_NPS and PYRAMID_CSAT follow the standard definitions', () => {
