@@ -110,11 +110,15 @@ export function runIdFor(asOf: string, sources: SourceRef[], profile: Profile): 
   return `${asOf}-${sha256(`${inputs}\n${asOf}\n${JSON.stringify(profile)}`).slice(0, 16)}`;
 }
 
+/** Bump when the item layout changes, so every item is rewritten once in the new layout. */
+const ITEM_FORMAT = 'v1';
+
 const num = (x: number | null | undefined): AttributeValue | undefined =>
   typeof x === 'number' && Number.isFinite(x) ? { N: String(x) } : undefined;
 
 /** A customer item: queryable scores as top-level attributes, the full score as JSON, and a content hash. */
 export function customerItem(dataset: string, asOf: string, c: CustomerScore): Record<string, AttributeValue> {
+  const score = JSON.stringify(c);
   const attrs: Record<string, AttributeValue | undefined> = {
     pk: { S: datasetPk(dataset) },
     sk: { S: customerSk(c.id) },
@@ -141,10 +145,11 @@ export function customerItem(dataset: string, asOf: string, c: CustomerScore): R
     recency: num(c.summary.recency),
     T: num(c.summary.T),
     netSpend: num(c.summary.netSpend),
-    score: { S: JSON.stringify(c) },
+    score: { S: score },
   };
   const item = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as Record<string, AttributeValue>;
-  item.hash = { S: sha256(JSON.stringify(item)) };
+  // Every attribute derives from (dataset = pk, asOf, score): hashing those is hashing the item.
+  item.hash = { S: sha256(`${ITEM_FORMAT}\n${asOf}\n${score}`) };
   return item;
 }
 
