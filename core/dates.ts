@@ -38,8 +38,8 @@ export function dayToIso(day: DayNumber): string {
 }
 
 function validYmd(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1 || y < 1000 || y > 9999) return false;
-  const dim = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  if (!(m >= 1 && m <= 12 && d >= 1 && y >= 1000 && y <= 9999)) return false;
+  const dim = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
   return d <= dim;
 }
 
@@ -136,6 +136,8 @@ export function parseDateCell(cell: unknown, timeZone: string): number {
     return Number.isFinite(ms) ? instantToDay(ms, timeZone) : NaN;
   }
   if (typeof cell !== 'string') return NaN;
+  const fast = fastIso(cell);
+  if (fast === fast) return fast;
   let s = cell.trim();
   if (s === '') return NaN;
   let m = YMD_RE.exec(s);
@@ -163,6 +165,31 @@ export function parseDateCell(cell: unknown, timeZone: string): number {
   }
   if (/^\d+(?:\.\d+)?$/.test(s)) return numberToCode(+s);
   return NaN;
+}
+
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+/**
+ * The commonest style without a regex: `YYYY-MM-DD`, optionally followed by ` HH:MM[:SS]` (no
+ * offset). Anything else returns NaN and takes the general path.
+ */
+function fastIso(s: string): number {
+  const n = s.length;
+  if (n !== 10 && n !== 16 && n !== 19) return NaN;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  if (n > 10 && (s.charCodeAt(10) !== 32 || s.charCodeAt(13) !== 58 || (n === 19 && s.charCodeAt(16) !== 58))) return NaN;
+  const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const m = digit(s, 5) * 10 + digit(s, 6), d = digit(s, 8) * 10 + digit(s, 9);
+  if (!validYmd(y, m, d)) return NaN;
+  if (n > 10) {
+    const h = digit(s, 11) * 10 + digit(s, 12), mi = digit(s, 14) * 10 + digit(s, 15);
+    const sec = n === 19 ? digit(s, 17) * 10 + digit(s, 18) : 0;
+    if (!(h < 24 && mi < 60 && sec < 60)) return NaN;
+  }
+  return civilToDay(y, m, d);
 }
 
 /** Numbers are `YYYYMMDD` when they look like one, else Excel serials (1954 – 2119). */

@@ -94,6 +94,8 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   const sources: SourceState[] = [];
   const warnings: string[] = [];
   let cur: SourceState | null = null;
+  // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
+  let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
@@ -118,6 +120,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         orderId: at('orderId'), status: at('status'), refund: at('refund'), productCode: at('productCode'), description: at('description'),
       };
       sources.push(cur);
+      lastDateCell = lastIdCell = undefined;
       return detection;
     },
 
@@ -131,10 +134,13 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         if (seen.has(key)) { reject(line, null, 'duplicate-line', 'Exact duplicate of an earlier line', undefined); return; }
         seen.add(key);
       }
-      const id = normalizeId(cells[s.customer]);
+      const idCell = cells[s.customer];
+      const id = typeof idCell === 'string' && idCell === lastIdCell ? lastId : normalizeId(idCell);
+      lastIdCell = idCell; lastId = id;
       if (id === '') { reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[s.customer]); return; }
       const dateCell = cells[s.date];
-      const code = parseDateCell(dateCell, tz);
+      const code = typeof dateCell === 'string' && dateCell === lastDateCell ? lastCode : parseDateCell(dateCell, tz);
+      lastDateCell = dateCell; lastCode = code;
       if (code !== code) {
         const empty = dateCell === null || dateCell === undefined || String(dateCell).trim() === '';
         reject(line, names.date, empty ? 'missing-date' : 'bad-date', empty ? 'No date' : 'Not a date this reader understands', dateCell);
@@ -187,8 +193,9 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       else if (!cancelled) { gross = cents; buy = 1; }
       // A cancelled order with a positive amount was never bought: neither a purchase nor a return.
 
-      let c = index.get(id);
+      let c = id === lastCustId ? lastCust : index.get(id);
       if (c === undefined) { c = ids.length; ids.push(id); index.set(id, c); }
+      lastCustId = id; lastCust = c;
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
       if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.src[k] === srcIdx && !isAmbiguousCode(code)) {

@@ -36,22 +36,17 @@ const money = (units: number): number => units / MONEY_SCALE;
 
 export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeOptions): { summaries: CustomerSummary[]; noPurchase: number; lateFirst: number } {
   const nc = ids.length;
-  // Counting sort of ledger entries by customer: O(rows), no per-row objects.
+  const order = orderByCustomerDay(ledger, nc);
   const start = new Int32Array(nc + 1);
-  for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) start[ledger.cust[i] + 1]++;
+  for (let k = 0; k < order.length; k++) start[ledger.cust[order[k]] + 1]++;
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
-  const order = new Int32Array(start[nc]);
-  const fill = start.slice(0, nc);
-  for (let i = 0; i < ledger.n; i++) { const c = ledger.cust[i]; if (c >= 0) order[fill[c]++] = i; }
 
   const unit = unitDays(o.timeUnit);
   const code = ledger.code;
-  const byDay = (a: number, b: number): number => code[a] - code[b];
   const summaries: CustomerSummary[] = [];
   let noPurchase = 0, lateFirst = 0;
   for (let c = 0; c < nc; c++) {
     const from = start[c], to = start[c + 1];
-    if (to - from > 1) order.subarray(from, to).sort(byDay);
     let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0;
     let hTx = 0, hSpend = 0, laterPurchase = false;
     const periods: number[] = [];
@@ -94,6 +89,40 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
   }
   summaries.sort(byId);
   return { summaries, noPurchase, lateFirst };
+}
+
+/**
+ * Ledger entries (customer ≥ 0) ordered by customer, then day: two stable counting sorts
+ * (by day, then by customer), O(rows + days + customers) with no comparisons. Falls back to a
+ * comparison sort when the days span more than 2^24.
+ */
+function orderByCustomerDay(ledger: LedgerView, nc: number): Int32Array {
+  let lo = Infinity, hi = -Infinity, m = 0;
+  for (let i = 0; i < ledger.n; i++) {
+    if (ledger.cust[i] < 0) continue;
+    m++;
+    const d = ledger.code[i];
+    if (d < lo) lo = d;
+    if (d > hi) hi = d;
+  }
+  const byDay = new Int32Array(m);
+  if (m === 0) return byDay;
+  const span = hi - lo + 1;
+  if (span > 1 << 24) {
+    let k = 0;
+    for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) byDay[k++] = i;
+    return byDay.sort((a, b) => ledger.cust[a] - ledger.cust[b] || ledger.code[a] - ledger.code[b]);
+  }
+  const dayStart = new Int32Array(span + 1);
+  for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) dayStart[ledger.code[i] - lo + 1]++;
+  for (let d = 0; d < span; d++) dayStart[d + 1] += dayStart[d];
+  for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) byDay[dayStart[ledger.code[i] - lo]++] = i;
+  const custStart = new Int32Array(nc + 1);
+  for (let k = 0; k < m; k++) custStart[ledger.cust[byDay[k]] + 1]++;
+  for (let c = 0; c < nc; c++) custStart[c + 1] += custStart[c];
+  const out = new Int32Array(m);
+  for (let k = 0; k < m; k++) { const i = byDay[k]; out[custStart[ledger.cust[i]]++] = i; }
+  return out;
 }
 
 /** Code-unit order: deterministic and independent of any locale. */

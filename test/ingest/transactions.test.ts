@@ -118,7 +118,13 @@ describe('calibration and holdout', () => {
 // A small deterministic generator (LCG), so the test data is the same on every run.
 function lines(n: number, seed = 7): Cell[][] {
   let s = seed;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  // mulberry32: a small, well-mixed 32-bit generator.
+  const rnd = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const out: Cell[][] = [];
   for (let i = 0; i < n; i++) {
     const c = `c${Math.floor(rnd() * 40)}`;
