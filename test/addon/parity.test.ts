@@ -89,3 +89,24 @@ describe('custom functions match the CLI on the same data', () => {
     expect(new Set(tiers).size).toBe(4);
   });
 });
+
+describe('the sidebar run matches the CLI on the same data', () => {
+  it('writes the same customers.csv table into the results sheet', async () => {
+    const book = new FakeSpreadsheet('en_US', 'Asia/Shanghai');
+    book.addSheet('Orders', [['customer_id', 'order_date', 'amount'], ...lines.map((l) => [l.id, sheetDate(l.date, 8), l.amount])]);
+    const sb = loadBundle((await buildAddon(join(dir, 'dist2'))).code, makeServices(book, join(dir, 'dist2')));
+    sb.runSegmentation({ runId: 'p', sheetName: 'Orders', columns: {}, ...SETTINGS, tierScheme: 'zeithaml' });
+    const sheet = book.getSheetByName('Customer pyramid')!;
+    const header = cli.length ? Object.keys(cli[0]) : [];
+    const table = sheet.getRange(1, 1, cli.length + 1, header.length).getValues();
+    expect(table[0]).toEqual(header);
+    table.slice(1).forEach((row, i) => {
+      header.forEach((h, j) => {
+        const want = cli[i][h];
+        const got = row[j];
+        if (typeof got === 'number') expect(Math.abs(got - Number(want)), `${h} of ${cli[i].customer_id}`).toBeLessThanOrEqual(1e-9);
+        else expect(String(got), `${h} of ${cli[i].customer_id}`).toBe(want);
+      });
+    });
+  });
+});
