@@ -4,7 +4,7 @@
  * Purchases: Poisson with rate λ ~ Gamma(r, α). Lifetime: exponential with rate μ ~ Gamma(s, β).
  */
 import type { Histogram } from './histogram.ts';
-import { lgamma, logAddExp, logHyp2f1APlus1, logSubExp } from './special.ts';
+import { digamma, hypOut, lgamma, logAddExp, logHyp2f1APlus1, logHyp2f1APlus1WithGradient, logSubExp } from './special.ts';
 
 export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: number }
 
@@ -46,6 +46,85 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, h: Histogram): number
     ll += h.w[i] * (base + lgx + logAddExp(term1, term2));
   }
   return ll;
+}
+
+// Value and (r, α, s, β)-gradient of h(τ) = log ₂F₁(…; z(τ)) − A·log(max(α, β) + τ), one end of A0.
+const hg = { v: 0, r: 0, alpha: 0, s: 0, beta: 0 };
+function logA0End(p: ParetoNbdParams, x: number, tau: number): void {
+  const { r, alpha, s, beta } = p;
+  const A = r + s + x;
+  if (alpha >= beta) {
+    const den = alpha + tau;
+    logHyp2f1APlus1WithGradient(A, s + 1, (alpha - beta) / den);
+    const L = Math.log(den);
+    hg.v = hypOut.value - A * L;
+    hg.r = hypOut.dA - L;
+    hg.s = hypOut.dA + hypOut.dB - L;
+    hg.alpha = (hypOut.dZ * (beta + tau)) / (den * den) - A / den;
+    hg.beta = -hypOut.dZ / den;
+  } else {
+    const den = beta + tau;
+    logHyp2f1APlus1WithGradient(A, r + x, (beta - alpha) / den);
+    const L = Math.log(den);
+    hg.v = hypOut.value - A * L;
+    hg.r = hypOut.dA + hypOut.dB - L;
+    hg.s = hypOut.dA - L;
+    hg.alpha = -hypOut.dZ / den;
+    hg.beta = (hypOut.dZ * (alpha + tau)) / (den * den) - A / den;
+  }
+}
+
+/**
+ * Gradient of the log-likelihood with respect to (log r, log α, log s, log β), written into `out`,
+ * from the ₂F₁ series differentiated term by term: one pass instead of eight likelihood evaluations.
+ */
+export function paretoNbdLogLikelihoodGradient(p: ParetoNbdParams, h: Histogram, out: number[]): void {
+  const { r, alpha, s, beta } = p;
+  let gr = 0;
+  let ga = 0;
+  let gs = 0;
+  let gb = 0;
+  const baseR = -digamma(r) + Math.log(alpha);
+  let lastX = NaN;
+  let psiRx = 0;
+  for (let i = 0; i < h.size; i++) {
+    const x = h.x[i];
+    if (x !== lastX) (lastX = x), (psiRx = digamma(r + x));
+    const w = h.w[i];
+    const T = h.T[i];
+    const tx = h.tx[i];
+    const A = r + s + x;
+    const t1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
+    // Branch "alive at T" (term1) and "died between t_x and T" (term2), weighted by their shares.
+    let u2 = 0;
+    let d2r = 0;
+    let d2a = 0;
+    let d2s = 0;
+    let d2b = 0;
+    if (tx < T) {
+      logA0End(p, x, tx);
+      const hv = hg.v, hr = hg.r, ha = hg.alpha, hs = hg.s, hb = hg.beta;
+      logA0End(p, x, T);
+      const diff = hg.v - hv; // lo − hi < 0
+      const wh = 1 / -Math.expm1(diff);
+      const wl = wh - 1;
+      const t2 = Math.log(s) - Math.log(A) + hv + Math.log(-Math.expm1(diff));
+      u2 = 1 / (1 + Math.exp(t1 - t2));
+      d2r = -1 / A + wh * hr - wl * hg.r;
+      d2s = 1 / s - 1 / A + wh * hs - wl * hg.s;
+      d2a = wh * ha - wl * hg.alpha;
+      d2b = wh * hb - wl * hg.beta;
+    }
+    const u1 = 1 - u2;
+    gr += w * (baseR + psiRx + u1 * -Math.log(alpha + T) + u2 * d2r);
+    ga += w * (r / alpha + u1 * (-(r + x) / (alpha + T)) + u2 * d2a);
+    gs += w * (Math.log(beta) + u1 * -Math.log(beta + T) + u2 * d2s);
+    gb += w * (s / beta + u1 * (-s / (beta + T)) + u2 * d2b);
+  }
+  out[0] = gr * r;
+  out[1] = ga * alpha;
+  out[2] = gs * s;
+  out[3] = gb * beta;
 }
 
 export function paretoNbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {

@@ -4,7 +4,7 @@ import type { PurchaseModelKind } from '../config.ts';
 import type { Histogram } from './histogram.ts';
 import { bgnbdExpectedIfAlive, bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdLogLikelihoodGradient, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
 import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
-import { paretoNbdExpectedIfAlive, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
+import { paretoNbdExpectedIfAlive, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdLogLikelihoodGradient, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
 import { maximizeLikelihood } from './mle.ts';
 
 /** Parameter names per model, in the order the optimizer sees them. */
@@ -33,8 +33,13 @@ export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): Fact
   meanT = Math.max(1e-3, meanT / hist.customers);
   const start = kind === 'paretonbd' ? [1, meanT, 1, meanT] : [1, meanT, 1, 1];
   const ll = (theta: number[]) => purchaseLogLikelihood(kind, toParams(names, theta), hist);
+  // Analytic gradients where we have them (checked against central differences in the tests).
   const gradient =
-    kind === 'bgnbd' ? (theta: number[], out: number[]) => bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, hist, out) : undefined;
+    kind === 'bgnbd'
+      ? (theta: number[], out: number[]) => bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, hist, out)
+      : kind === 'paretonbd'
+        ? (theta: number[], out: number[]) => paretoNbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], s: theta[2], beta: theta[3] }, hist, out)
+        : undefined;
   const fit = maximizeLikelihood(names, ll, start, hist.customers, warnings, gradient);
   return purchaseModelFromParams(kind, fit.params, fit);
 }

@@ -106,3 +106,41 @@ export function digamma(x: number): number {
   const f = 1 / (x * x);
   return acc + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
 }
+
+/** Outputs of logHyp2f1APlus1WithGradient, in module scope so hot loops allocate nothing. */
+export const hypOut = { value: 0, dA: 0, dB: 0, dZ: 0 };
+
+/**
+ * log ₂F₁(a, b; a + 1; z) and its partial derivatives in a, b and z (written to `hypOut`), for
+ * 0 ≤ z < 1 and 0 < b < a + 1. Same Euler-transformed series as logHyp2f1APlus1, differentiated
+ * term by term: log t_n = Σ_{k<n} [log(c₁ + k) − log(a + 1 + k)] + n log z with c₁ = a + 1 − b.
+ */
+export function logHyp2f1APlus1WithGradient(a: number, b: number, z: number): void {
+  const c1 = a + 1 - b;
+  let term = 1;
+  let sum = 1;
+  let sumDa = 0;
+  let sumDb = 0;
+  let sumN = 0;
+  // Running d log t_n / da and d log t_n / db.
+  let da = 0;
+  let db = 0;
+  if (z > 0) {
+    for (let n = 0; n < 1_000_000; n++) {
+      da += 1 / (c1 + n) - 1 / (a + 1 + n);
+      db -= 1 / (c1 + n);
+      term *= ((c1 + n) / (a + 1 + n)) * z;
+      sum += term;
+      sumDa += term * da;
+      sumDb += term * db;
+      sumN += term * (n + 1);
+      if (term <= 1e-17 * sum) break;
+    }
+  }
+  const log1mz = Math.log1p(-z);
+  hypOut.value = (1 - b) * log1mz + Math.log(sum);
+  hypOut.dA = sumDa / sum;
+  hypOut.dB = -log1mz + sumDb / sum;
+  // Σ n t_n / z, whose limit at z = 0 is the first term's coefficient c₁/(a + 1).
+  hypOut.dZ = -(1 - b) / (1 - z) + (z > 0 ? sumN / z / sum : c1 / (a + 1));
+}

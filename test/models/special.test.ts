@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { digamma, hyp2f1, lgamma, logAddExp, logHyp2f1APlus1, logSubExp, logSumExp } from '../../core/models/special.ts';
 import { bgnbdLogLikelihood, bgnbdLogLikelihoodGradient } from '../../core/models/bgnbd.ts';
 import { compressSummaries } from '../../core/models/index.ts';
-import { simulateBgNbd } from './helpers/simulate.ts';
+import { paretoNbdLogLikelihood, paretoNbdLogLikelihoodGradient } from '../../core/models/paretonbd.ts';
+import { simulateBgNbd, simulateParetoNbd } from './helpers/simulate.ts';
 
 describe('special functions', () => {
   it('lgamma matches known values', () => {
@@ -64,4 +65,25 @@ describe('digamma and the analytic BG/NBD gradient', () => {
       expect(Math.abs(g[i] - numeric)).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
     }
   });
+});
+
+describe('analytic Pareto/NBD gradient', () => {
+  const h = compressSummaries(simulateParetoNbd(5, 3000, { r: 0.8, alpha: 8, s: 1.2, beta: 30 }, 5, 100));
+  // Both branches of the likelihood: α < β and α > β.
+  for (const theta of [[0.6, 9, 1.0, 20], [1.2, 10, 0.5, 4]]) {
+    it(`equals central differences at r, α, s, β = ${theta.join(', ')}`, () => {
+      const g = [0, 0, 0, 0];
+      paretoNbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], s: theta[2], beta: theta[3] }, h, g);
+      const ll = (z: number[]) => paretoNbdLogLikelihood({ r: Math.exp(z[0]), alpha: Math.exp(z[1]), s: Math.exp(z[2]), beta: Math.exp(z[3]) }, h);
+      const z = theta.map(Math.log);
+      for (let i = 0; i < 4; i++) {
+        const up = z.slice();
+        const down = z.slice();
+        up[i] += 1e-5;
+        down[i] -= 1e-5;
+        const numeric = (ll(up) - ll(down)) / 2e-5;
+        expect(Math.abs(g[i] - numeric)).toBeLessThan(1e-4 * Math.max(1, Math.abs(numeric)));
+      }
+    });
+  }
 });
