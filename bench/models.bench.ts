@@ -1,10 +1,12 @@
 /**
  * Model fitting speed: BG/NBD on 1,000,000 simulated customers, fitted on the compressed histogram
  * vs. one row per customer (the baseline), median of 3 runs each; then the optimizer comparison
- * (our BFGS vs. a plain Nelder–Mead simplex) on the same likelihood.
+ * (our BFGS with analytic or numeric gradient vs. a plain Nelder–Mead simplex) on the same likelihood,
+ * counting likelihood evaluations (an analytic gradient pass costs about one evaluation).
  * Run: npm run bench -- models   (or: npx tsx bench/models.bench.ts [customers])
  */
 import { compressSummaries, fitPurchaseModel, purchaseLogLikelihood } from '../core/models/index.ts';
+import { bgnbdLogLikelihoodGradient } from '../core/models/bgnbd.ts';
 import { uncompressedHistogram } from '../core/models/histogram.ts';
 import { minimizeBfgs, minimizeNelderMead } from '../core/models/optimize.ts';
 import { simulateBgNbd } from '../test/models/helpers/simulate.ts';
@@ -51,9 +53,19 @@ const tr = median(rawTimes);
 console.log(`uncompressed: ${customers.toLocaleString('en')} rows; fit median ${tr.toFixed(2)} s of [${rawTimes.map((t) => t.toFixed(2)).join(', ')}] → ${Math.round(customers / tr).toLocaleString('en')} customers/s; LL ${llRaw.toFixed(2)}`);
 console.log(`time ratio uncompressed / compressed: ${(tr / tc).toFixed(1)}×; |ΔLL| = ${Math.abs(ll - llRaw).toExponential(2)}`);
 
-// Optimizer comparison on the compressed histogram: same objective (mean negative LL over log-parameters), same start.
+// Pareto/NBD on the same compressed histogram (the pipeline fits it too).
 const hist = compressSummaries(rows);
+const paretoTimes: number[] = [];
+for (let i = 0; i < RUNS; i++) paretoTimes.push(time(() => fitPurchaseModel('paretonbd', hist))[1]);
+console.log(`Pareto/NBD on the compressed histogram: fit median ${median(paretoTimes).toFixed(2)} s of [${paretoTimes.map((t) => t.toFixed(2)).join(', ')}]`);
+
+// Optimizer comparison on the compressed histogram: same objective (mean negative LL over log-parameters), same start.
+const analytic = (z: number[], out: number[]) => {
+  bgnbdLogLikelihoodGradient({ r: Math.exp(z[0]), alpha: Math.exp(z[1]), a: Math.exp(z[2]), b: Math.exp(z[3]) }, hist, out);
+  for (let i = 0; i < 4; i++) out[i] *= -1 / hist.customers;
+};
 for (const [name, minimize] of [
+  ['BFGS (analytic gradient)', (f: (z: number[]) => number, z0: number[]) => minimizeBfgs(f, z0, { gradient: analytic })],
   ['BFGS (numeric gradient)', (f: (z: number[]) => number, z0: number[]) => minimizeBfgs(f, z0)],
   ['Nelder–Mead', (f: (z: number[]) => number, z0: number[]) => minimizeNelderMead(f, z0, 20_000, 1e-12)],
 ] as const) {
