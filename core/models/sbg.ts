@@ -80,5 +80,11 @@ function fitCounts(lost: Map<number, number>, alive: Map<number, number>, custom
   const warnings: string[] = [];
   if (L.length === 0) warnings.push('No churn observed: sBG parameters are not identified.');
   const fit = maximizeLikelihood(['alpha', 'beta'], ll, [1, 1], customers, warnings);
+  if (fit.params.alpha + fit.params.beta > 1000) {
+    // The data fits a single churn rate θ = α/(α+β) for everyone: α and β drift off together.
+    fit.warnings.push(
+      `Churn looks the same for every customer (about ${((100 * fit.params.alpha) / (fit.params.alpha + fit.params.beta)).toFixed(2)} % a period): α and β are not separately identified, but survival and retention projections remain valid.`,
+    );
+  }
   return sbgModel(fit.params.alpha, fit.params.beta, fit);
 }

@@ -66,3 +66,15 @@ describe('sBG formulas', () => {
     expect(m.discountedExpectedResidualLifetime(d, 4)).toBeGreaterThan(m.discountedExpectedResidualLifetime(d, 0));
   });
 });
+
+describe('sBG when every customer churns at the same rate', () => {
+  it('warns that α and β are not identified, and still projects the common churn rate', () => {
+    // Exactly geometric survival with θ = 0.1: 10 % of the remaining customers leave each period.
+    const survivors = [100000];
+    for (let t = 1; t <= 10; t++) survivors.push(Math.round(survivors[t - 1] * 0.9));
+    const m = fitSbg(survivors);
+    expect(m.fit.warnings.join(' ')).toMatch(/not separately identified/);
+    expect(m.retentionRate(5)).toBeCloseTo(0.9, 2);
+    expect(m.expectedSurvivors(100000, 10)).toBeCloseTo(survivors[10], -2);
+  });
+});
