@@ -31,38 +31,74 @@ export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: 
     const tx = r.recency;
     const T = r.T;
     if (!(x >= 0 && tx >= 0 && T >= tx && Number.isFinite(x) && Number.isFinite(T))) continue;
-    fx[kept] = x;
-    ft[kept] = tx;
-    fT[kept] = T;
+    fx[kept] = x + 0; // + 0 turns −0 into 0
+    ft[kept] = tx + 0;
+    fT[kept] = T + 0;
     kept++;
   }
-  const order = new Uint32Array(kept);
-  for (let i = 0; i < kept; i++) order[i] = i;
-  order.sort((i, j) => fx[i] - fx[j] || ft[i] - ft[j] || fT[i] - fT[j]);
-  const x: number[] = [];
-  const tx: number[] = [];
-  const T: number[] = [];
-  const w: number[] = [];
-  for (let k = 0; k < kept; k++) {
-    const i = order[k];
-    const last = x.length - 1;
-    if (last >= 0 && x[last] === fx[i] && tx[last] === ft[i] && T[last] === fT[i]) w[last]++;
-    else {
-      x.push(fx[i]);
-      tx.push(ft[i]);
-      T.push(fT[i]);
-      w.push(1);
+  // Count identical rows with an open-addressing hash table (no per-row allocation), then sort only
+  // the distinct rows: far cheaper than sorting every customer when many are alike.
+  const distinct = new Uint32Array(kept);
+  const counts = new Float64Array(kept);
+  let size = 0;
+  const cap = tableSize(kept);
+  const table = new Int32Array(cap).fill(-1);
+  for (let i = 0; i < kept; i++) {
+    let slot = hashTriple(fx[i], ft[i], fT[i]) & (cap - 1);
+    for (;;) {
+      const d = table[slot];
+      if (d < 0) {
+        table[slot] = size;
+        distinct[size] = i;
+        counts[size++] = 1;
+        break;
+      }
+      const j = distinct[d];
+      if (fx[j] === fx[i] && ft[j] === ft[i] && fT[j] === fT[i]) {
+        counts[d]++;
+        break;
+      }
+      slot = (slot + 1) & (cap - 1);
     }
   }
-  return {
-    x: Float64Array.from(x),
-    tx: Float64Array.from(tx),
-    T: Float64Array.from(T),
-    w: Float64Array.from(w),
-    size: x.length,
-    customers: kept,
-  };
+  const order = new Uint32Array(size);
+  for (let k = 0; k < size; k++) order[k] = k;
+  const key = (k: number) => distinct[k];
+  order.sort((a, b) => fx[key(a)] - fx[key(b)] || ft[key(a)] - ft[key(b)] || fT[key(a)] - fT[key(b)]);
+  const x = new Float64Array(size);
+  const tx = new Float64Array(size);
+  const T = new Float64Array(size);
+  const w = new Float64Array(size);
+  for (let k = 0; k < size; k++) {
+    const i = distinct[order[k]];
+    x[k] = fx[i];
+    tx[k] = ft[i];
+    T[k] = fT[i];
+    w[k] = counts[order[k]];
+  }
+  return { x, tx, T, w, size, customers: kept };
 }
+
+function tableSize(n: number): number {
+  let c = 16;
+  while (c < 2 * n) c *= 2;
+  return c;
+}
+
+// Bits of a double, for hashing (module scope: no allocation per call).
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+function mix(h: number, v: number): number {
+  f64[0] = v + 0; // −0 and 0 hash alike, as they compare equal
+  h = Math.imul(h ^ u32[0], 0x9e3779b1);
+  h = Math.imul(h ^ u32[1], 0x85ebca77);
+  return h ^ (h >>> 15);
+}
+function hashTriple(a: number, b: number, c: number): number {
+  return mix(mix(mix(0x12345678, a), b), c) >>> 0;
+}
+
+
 
 /** One histogram row per customer (the uncompressed baseline the benchmark compares against). */
 export function uncompressedHistogram(rows: ArrayLike<{ frequency: number; recency: number; T: number }>): Histogram {

@@ -32,6 +32,14 @@ describe('determinism', () => {
     for (let i = 1; i < a.size; i++) expect(a.x[i] > a.x[i - 1] || (a.x[i] === a.x[i - 1] && (a.tx[i] > a.tx[i - 1] || (a.tx[i] === a.tx[i - 1] && a.T[i] > a.T[i - 1])))).toBe(true);
   });
 
+  it('counts every distinct (x, t_x, T) exactly, as a plain string-keyed count does', () => {
+    const h = compressSummaries(rows);
+    const ref = new Map<string, number>();
+    for (const r of rows) ref.set(`${r.frequency}|${r.recency}|${r.T}`, (ref.get(`${r.frequency}|${r.recency}|${r.T}`) ?? 0) + 1);
+    expect(h.size).toBe(ref.size);
+    for (let i = 0; i < h.size; i++) expect(h.w[i]).toBe(ref.get(`${h.x[i]}|${h.tx[i]}|${h.T[i]}`));
+  });
+
   it('merging per-shard histograms equals compressing all customers at once', () => {
     const all = compressSummaries(rows);
     const shards = [rows.slice(0, 1234), rows.slice(1234, 4000), rows.slice(4000)].map(compressSummaries);
