@@ -50,11 +50,13 @@ export class Ledger {
   src = new Uint16Array(1024);
   /** 1 when the entry holds a purchase line (a non-return line, even of amount 0). */
   buy = new Uint8Array(1024);
+  /** Gross margin (money units), when the export has a margin or cost column. */
+  mar = new Float64Array(1024);
 
-  push(c: number, code: number, gross: number, ret: number, buy: number, line: number, src: number): void {
+  push(c: number, code: number, gross: number, ret: number, buy: number, mar: number, line: number, src: number): void {
     if (this.n === this.cust.length) this.grow();
     const i = this.n++;
-    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.line[i] = line; this.src[i] = src;
+    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.mar[i] = mar; this.line[i] = line; this.src[i] = src;
   }
 
   private grow(): void {
@@ -65,7 +67,7 @@ export class Ledger {
       return b;
     };
     this.cust = g(this.cust); this.code = g(this.code); this.gross = g(this.gross);
-    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src); this.buy = g(this.buy);
+    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src); this.buy = g(this.buy); this.mar = g(this.mar);
   }
 }
 
@@ -73,7 +75,7 @@ interface SourceState {
   name: string;
   detection: Detection;
   customer: number; date: number; amount: number; quantity: number; unitPrice: number;
-  orderId: number; status: number; refund: number; productCode: number; description: number;
+  orderId: number; status: number; refund: number; productCode: number; description: number; margin: number; cost: number;
 }
 
 const ORDER_BIT_MDY = 1, ORDER_BIT_DMY = 2;
@@ -94,6 +96,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   const sources: SourceState[] = [];
   const warnings: string[] = [];
   let cur: SourceState | null = null;
+  let hasMargin = false;
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
 
@@ -118,7 +121,9 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         name: source, detection,
         customer: at('customer'), date: at('date'), amount: at('amount'), quantity: at('quantity'), unitPrice: at('unitPrice'),
         orderId: at('orderId'), status: at('status'), refund: at('refund'), productCode: at('productCode'), description: at('description'),
+        margin: at('margin'), cost: at('cost'),
       };
+      if (cur.margin >= 0 || cur.cost >= 0) hasMargin = true;
       sources.push(cur);
       lastDateCell = lastIdCell = undefined;
       return detection;
@@ -181,6 +186,17 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
           reject(line, names.description, 'excluded', 'Non-purchase line (excluded description)', dc); return;
         }
       }
+      // Margin of the line: the margin column, else amount − cost; a blank cell: amount × profile margin.
+      let margin = amount * profile.margin;
+      const mi = s.margin >= 0 ? s.margin : s.cost;
+      if (mi >= 0) {
+        const mc = cells[mi];
+        if (mc !== null && mc !== undefined && String(mc).trim() !== '') {
+          const v = parseAmount(mc);
+          if (v !== v) { reject(line, s.margin >= 0 ? names.margin : names.cost, 'bad-amount', s.margin >= 0 ? 'Not a margin' : 'Not a cost', mc); return; }
+          margin = s.margin >= 0 ? v : amount - v;
+        }
+      }
       counts.accepted++;
       let gross = 0, buy = 0, ret = Math.round(refund * MONEY_SCALE);
       const cents = Math.round(amount * MONEY_SCALE);
@@ -188,9 +204,11 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       const cancelled = status !== null && status !== undefined && CANCEL_STATUSES.has(String(status).trim().toLowerCase());
       const oid = s.orderId >= 0 ? cells[s.orderId] : null;
       const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
+      let mar = Math.round(margin * MONEY_SCALE);
       if (cents < 0) ret += -cents;
-      else if (creditNote) ret += cents;
+      else if (creditNote) { ret += cents; mar = -Math.abs(mar); }
       else if (!cancelled) { gross = cents; buy = 1; }
+      else mar = 0;
       // A cancelled order with a positive amount was never bought: neither a purchase nor a return.
 
       let c = id === lastCustId ? lastCust : index.get(id);
@@ -199,9 +217,9 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
       if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.src[k] === srcIdx && !isAmbiguousCode(code)) {
-        ledger.gross[k] += gross; ledger.ret[k] += ret; ledger.buy[k] |= buy;
+        ledger.gross[k] += gross; ledger.ret[k] += ret; ledger.buy[k] |= buy; ledger.mar[k] += mar;
       } else {
-        ledger.push(c, code, gross, ret, buy, line, srcIdx);
+        ledger.push(c, code, gross, ret, buy, mar, line, srcIdx);
       }
     },
 
@@ -244,7 +262,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       const calEnd = profile.calibrationEnd ? parseIsoDay(profile.calibrationEnd) : NaN;
       const { summaries, noPurchase, lateFirst } = summarizeLedger(ledger, ids, {
         asOfDay, cutDay: Number.isFinite(calEnd) ? Math.min(calEnd, asOfDay) : asOfDay,
-        split: Number.isFinite(calEnd), timeUnit: profile.timeUnit, retentionPeriod: profile.retentionPeriod,
+        split: Number.isFinite(calEnd), margin: hasMargin, timeUnit: profile.timeUnit, retentionPeriod: profile.retentionPeriod,
       });
       if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
       if (lateFirst) warnings.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);

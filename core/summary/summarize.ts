@@ -19,6 +19,7 @@ export interface LedgerView {
   gross: Float64Array;
   ret: Float64Array;
   buy: Uint8Array;
+  mar: Float64Array;
 }
 
 export interface SummarizeOptions {
@@ -26,6 +27,8 @@ export interface SummarizeOptions {
   /** Day the summary is taken at: the calibration end, or asOf. */
   cutDay: number;
   split: boolean;
+  /** Whether the export had a margin or cost column (then each summary gets `margin`). */
+  margin?: boolean;
   timeUnit: TimeUnit;
   retentionPeriod: 'week' | 'month' | 'quarter' | 'year';
 }
@@ -47,18 +50,19 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
   let noPurchase = 0, lateFirst = 0;
   for (let c = 0; c < nc; c++) {
     const from = start[c], to = start[c + 1];
-    let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0;
+    let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0, margin = 0;
     let hTx = 0, hSpend = 0, laterPurchase = false;
     const periods: number[] = [];
     for (let k = from; k < to;) {
       const day = code[order[k]];
-      let g = 0, r = 0, b = 0;
-      while (k < to && code[order[k]] === day) { const e = order[k]; g += ledger.gross[e]; r += ledger.ret[e]; b |= ledger.buy[e]; k++; }
+      let g = 0, r = 0, b = 0, mg = 0;
+      while (k < to && code[order[k]] === day) { const e = order[k]; g += ledger.gross[e]; r += ledger.ret[e]; b |= ledger.buy[e]; mg += ledger.mar[e]; k++; }
       if (day > o.cutDay) {
         if (b) { hTx++; hSpend += g; laterPurchase = true; }
         continue;
       }
       returns += r;
+      margin += mg;
       if (!b) continue;
       if (tx === 0) { first = day; firstSpend = g; } else repeatSpend += g;
       tx++;
@@ -84,6 +88,7 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       netSpend: money(firstSpend + repeatSpend - returns),
       activePeriods: periods,
     };
+    if (o.margin) s.margin = money(margin);
     if (o.split) s.holdout = { transactions: hTx, spend: money(hSpend) };
     summaries.push(s);
   }

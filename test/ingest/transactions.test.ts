@@ -204,3 +204,16 @@ describe('customers and surveys', () => {
     expect(r.rejects.map((x) => x.reason)).toEqual(['bad-answer']);
   });
 });
+
+describe('margin', () => {
+  it('sums a margin column, or amount − cost, with returns subtracting', () => {
+    const r = tx([['customer', 'date', 'amount', 'cost'], ['a', '2024-01-01', '100', '60'], ['a', '2024-01-02', '-50', '-30'], ['b', '2024-01-01', '10', '']]);
+    expect(r.summaries.map((s) => [s.id, s.margin])).toEqual([['a', 20], ['b', 10]]);
+    const m = tx([['customer', 'date', 'amount', '毛利'], ['a', '2024-01-01', '100', '25'], ['a', '2024-01-01', '5', 'x']]);
+    expect(m.summaries[0].margin).toBe(25);
+    expect(m.rejects.map((x) => [x.column, x.reason])).toEqual([['毛利', 'bad-amount']]);
+  });
+  it('leaves margin out when the export has no margin or cost', () => {
+    expect(tx([['customer', 'date', 'amount'], ['a', '2024-01-01', '1']]).summaries[0].margin).toBeUndefined();
+  });
+});
