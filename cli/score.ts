@@ -50,8 +50,9 @@ export const SUMMARY_COLUMNS = [
 ];
 
 function summaryRow(s: CustomerSummary): OutCell[] {
-  return [s.id, dayToIso(s.firstDay), dayToIso(s.lastDay), s.transactions, s.frequency, s.recency, s.T, s.firstSpend, s.repeatSpend,
-    s.meanRepeatSpend, s.totalSpend, s.returns, s.netSpend, s.holdout?.transactions ?? '', s.holdout?.spend ?? ''];
+  const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+  return [s.id, dayToIso(s.firstDay), dayToIso(s.lastDay), s.transactions, s.frequency, r6(s.recency), r6(s.T), s.firstSpend, s.repeatSpend,
+    r6(s.meanRepeatSpend), s.totalSpend, s.returns, s.netSpend, s.holdout?.transactions ?? '', s.holdout?.spend ?? ''];
 }
 
 async function withProgress<T>(enabled: boolean, total: number | undefined, run: (tick?: (bytes: number) => void) => Promise<T>): Promise<T> {
