@@ -8,7 +8,7 @@ import type {
   CustomerRecord, CustomerScore, CustomerSummary, PurchaseModel, ScoreRun, SpendModel, SurveyResponse,
 } from './types.ts';
 import {
-  clv as modelClv, compressSummaries, fitGammaGamma, fitPurchaseModel, pAliveAt, periodDiscountRate,
+  clv as modelClv, compressSummaries, fitGammaGamma, fitPurchaseModel, holdoutValidation, pAliveAt, periodDiscountRate,
 } from './models/index.ts';
 import type { PurchaseModelKind } from './config.ts';
 import { isoToDay } from './report/format.ts';
@@ -19,6 +19,8 @@ import { latestResponses, satisfactionLevel, surveyStats } from './scores/satisf
 import { frequencyClass, masterClasses, repeatMedian, valueClasses } from './scores/classes.ts';
 import { concentration, groupAggregates, type AggregateInput } from './scores/aggregates.ts';
 import { LABELS } from './labels.ts';
+
+const UNIT_DAYS = { day: 1, week: 7, month: 365.25 / 12 } as const;
 
 /** Below this many customers, or without any repeat buyer, purchase models are not fitted. */
 export const MIN_FIT_CUSTOMERS = 20;
@@ -41,7 +43,10 @@ function paramsFinite(m: PurchaseModel | SpendModel): boolean {
 
 export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, extra: ScoreExtra = {}): ScoreRun {
   const warnings: string[] = [];
-  const asOfDay = isoToDay(profile.asOf);
+  // With a calibration end the summaries are taken at that day, so every "days since" is counted
+  // from it, and the purchases after it are the holdout the run checks the model against.
+  const endDay = isoToDay(profile.asOf);
+  const asOfDay = profile.calibrationEnd ? isoToDay(profile.calibrationEnd) : endDay;
   const rows = summaries.slice().sort(byId);
   const n = rows.length;
   for (let i = 1; i < n; i++) {
@@ -311,6 +316,11 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
 
   let equity = 0;
   for (let i = 0; i < n; i++) equity += clvs[i];
+  let holdout: ScoreRun['holdout'];
+  if (profile.calibrationEnd && model && rows.some((s) => s.holdout)) {
+    const length = (endDay - asOfDay) / UNIT_DAYS[profile.timeUnit];
+    holdout = { length, ...holdoutValidation(model, rows, length) };
+  }
 
   return {
     asOf: profile.asOf,
@@ -324,6 +334,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
     retention,
     satisfaction,
     concentration: concentration(rankValue).curve,
+    ...(holdout ? { holdout } : {}),
     warnings,
   };
 }

@@ -223,5 +223,7 @@ export interface ScoreRun {
   satisfaction: unknown;
   /** Share of value from the top x % of customers, x = 1 … 100. */
   concentration: { topPercent: number; share: number }[];
+  /** With a calibration end: predicted vs actual holdout purchases per calibration frequency (length in time units). */
+  holdout?: { length: number; buckets: { frequency: string; customers: number; predicted: number; actual: number }[]; mae: number };
   warnings: string[];
 }

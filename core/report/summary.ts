@@ -35,6 +35,7 @@ export function summaryJson(run: ScoreRun): Record<string, unknown> {
     retention: run.retention,
     satisfaction: run.satisfaction,
     concentration: { curve: run.concentration, gini: concentration(values).gini },
+    ...(run.holdout ? { holdout: run.holdout } : {}),
     warnings: run.warnings,
   };
 }

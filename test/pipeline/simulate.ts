@@ -55,7 +55,7 @@ export const SIM_DEFAULT: SimParams = { r: 0.25, alpha: 4, a: 0.8, b: 2.5, p: 6,
  * `n` customers with first purchases spread over the `spreadWeeks` before `asOfDay − minAgeWeeks`.
  * Returns summaries and whether each customer is still alive in the simulation.
  */
-export function simulate(n: number, seed: number, asOfDay: number, params: SimParams = SIM_DEFAULT, spreadWeeks = 26, minAgeWeeks = 26) {
+export function simulate(n: number, seed: number, asOfDay: number, params: SimParams = SIM_DEFAULT, spreadWeeks = 26, minAgeWeeks = 26, cutDay?: number) {
   const rand = prng(seed);
   const summaries: CustomerSummary[] = [];
   const alive: boolean[] = [];
@@ -83,6 +83,19 @@ export function simulate(n: number, seed: number, asOfDay: number, params: SimPa
         lastDay = day;
       }
       if (rand() < pDrop) { isAlive = false; break; }
+    }
+    if (cutDay !== undefined) {
+      // calibration summary at cutDay; purchase days after it are the holdout
+      const cal = [...days].filter((x) => x <= cutDay).sort((x, y) => x - y);
+      const hold = days.size - cal.length;
+      const calLast = cal[cal.length - 1];
+      summaries.push({
+        id: `c${String(i).padStart(7, '0')}`, firstDay, lastDay: calLast, transactions: cal.length, frequency: cal.length - 1,
+        recency: (calLast - firstDay) / 7, T: (cutDay - firstDay) / 7, firstSpend, repeatSpend: 0, meanRepeatSpend: 0,
+        totalSpend: firstSpend, returns: 0, netSpend: firstSpend, activePeriods: [], holdout: { transactions: hold, spend: 0 },
+      });
+      alive.push(isAlive);
+      continue;
     }
     const totalSpend = firstSpend + repeatSpend;
     const months = [...new Set([...days].map((d) => Math.floor(d / 30.4375)))].sort((x, y) => x - y);
