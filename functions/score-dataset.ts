@@ -105,7 +105,7 @@ export function sha256(text: string): string {
 }
 
 /** Deterministic run id: the as-of date and a hash of the inputs and the resolved profile. */
-export function runIdFor(asOf: string, sources: SourceRef[], profile: Profile): string {
+export function runIdFor(asOf: string, sources: SourceRef[], profile: Profile | { invalid: string }): string {
   const inputs = sources.map((s) => `${s.key}\n${s.etag}`).join('\n');
   return `${asOf}-${sha256(`${inputs}\n${asOf}\n${JSON.stringify(profile)}`).slice(0, 16)}`;
 }
@@ -202,9 +202,15 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   const t0 = now();
   const timings: Record<string, number> = {};
   const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset);
-  const custom = profileRef ? JSON.parse(await getText(deps.s3, deps.bucket, profileRef.key)) : {};
-  const profile = resolveProfile({ ...deps.profiles?.[dataset], ...custom, asOf });
-  const runId = runIdFor(asOf, profileRef ? [...sources, { ...profileRef, size: 0, kind: 'customers' }] : sources, profile);
+  const customText = profileRef ? await getText(deps.s3, deps.bucket, profileRef.key) : '{}';
+  let profile: Profile | undefined;
+  let profileError: string | undefined;
+  try {
+    profile = resolveProfile({ ...deps.profiles?.[dataset], ...JSON.parse(customText), asOf });
+  } catch (e) {
+    profileError = `${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`;
+  }
+  const runId = runIdFor(asOf, profileRef ? [...sources, { ...profileRef, size: 0, kind: 'customers' }] : sources, profile ?? { invalid: customText });
   timings.listMs = now() - t0;
 
   // Idempotency: if this exact run is the dataset's latest successful one, the table already holds its result.
@@ -230,6 +236,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
 
   const byKind = (kind: TableKind) => sources.filter((s) => s.kind === kind)
     .map((s) => ({ name: s.key, stream: objectStream(deps.s3, deps.bucket, s.key), size: s.size }));
+  if (!profile) return fail(profileError!, [{ source: profileRef?.key ?? dataset, line: 0, column: null, reason: 'bad-profile', message: profileError! }]);
   if (byKind('transactions').length === 0) return fail(`no transaction files under ${UPLOAD_PREFIX}${dataset}/transactions/`, []);
 
   let t = now();

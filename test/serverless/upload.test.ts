@@ -182,6 +182,17 @@ describe('upload → score → DynamoDB', () => {
     expect(ids.every((id) => id <= 'C10400')).toBe(true);
   });
 
+  it('an invalid profile.json fails the run with its reason instead of retrying forever', async () => {
+    await stack.uploadFile(sample('orders.csv'), 'uploads/badprofile/transactions/orders.csv');
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/badprofile/profile.json', Body: '{"timeUnit": "fortnight"}' }));
+    const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+    const { runs, batchItemFailures } = await handler(toSqsEvent(await waitForEvents(stack, 2))!);
+    expect(batchItemFailures).toEqual([]);
+    expect(runs[0].status).toBe('failed');
+    expect(runs[0].reason).toMatch(/profile\.json.*timeUnit/);
+    expect(await customerItems('badprofile')).toEqual([]);
+  });
+
   it('a dataset whose only file is malformed gets a failed run and no customer items', async () => {
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/empty shop/transactions/bad.csv', Body: 'a;b;c\n;;\n' }));
     const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
