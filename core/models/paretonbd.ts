@@ -17,20 +17,20 @@ export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: nu
 let term1 = 0;
 let term2 = 0;
 
-function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number): void {
+/** One end of A0 in logs: log ₂F₁(…; z(τ)) − (r+s+x)·log(max(α, β) + τ). */
+function logA0EndValue(p: ParetoNbdParams, x: number, tau: number): number {
   const { r, alpha, s, beta } = p;
   const rsx = r + s + x;
+  return alpha >= beta
+    ? logHyp2f1APlus1(rsx, s + 1, (alpha - beta) / (alpha + tau)) - rsx * Math.log(alpha + tau)
+    : logHyp2f1APlus1(rsx, r + x, (beta - alpha) / (beta + tau)) - rsx * Math.log(beta + tau);
+}
+
+/** `hi` (the t_x end) may be passed in when the caller already has it for this (x, t_x). */
+function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number, hi = logA0EndValue(p, x, tx)): void {
+  const { r, s, alpha, beta } = p;
   term1 = -(r + x) * Math.log(alpha + T) - s * Math.log(beta + T);
-  let hi: number;
-  let lo: number;
-  if (alpha >= beta) {
-    hi = logHyp2f1APlus1(rsx, s + 1, (alpha - beta) / (alpha + tx)) - rsx * Math.log(alpha + tx);
-    lo = logHyp2f1APlus1(rsx, s + 1, (alpha - beta) / (alpha + T)) - rsx * Math.log(alpha + T);
-  } else {
-    hi = logHyp2f1APlus1(rsx, r + x, (beta - alpha) / (beta + tx)) - rsx * Math.log(beta + tx);
-    lo = logHyp2f1APlus1(rsx, r + x, (beta - alpha) / (beta + T)) - rsx * Math.log(beta + T);
-  }
-  term2 = Math.log(s) - Math.log(rsx) + logSubExp(hi, lo);
+  term2 = tx < T ? Math.log(s) - Math.log(r + s + x) + logSubExp(hi, logA0EndValue(p, x, T)) : -Infinity;
 }
 
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, h: Histogram): number {
@@ -38,11 +38,16 @@ export function paretoNbdLogLikelihood(p: ParetoNbdParams, h: Histogram): number
   const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
   let ll = 0;
   let lastX = NaN;
+  let lastTx = NaN;
   let lgx = 0;
+  let hi = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
-    if (x !== lastX) (lastX = x), (lgx = lgamma(r + x));
-    logTerms(p, x, h.tx[i], h.T[i]);
+    const tx = h.tx[i];
+    if (x !== lastX) (lastX = x), (lgx = lgamma(r + x)), (lastTx = NaN);
+    // Sorted by (x, t_x): rows sharing them (all one-time buyers, for a start) share the t_x end.
+    if (tx !== lastTx) (lastTx = tx), (hi = logA0EndValue(p, x, tx));
+    logTerms(p, x, tx, h.T[i], hi);
     ll += h.w[i] * (base + lgx + logAddExp(term1, term2));
   }
   return ll;
@@ -87,6 +92,9 @@ export function paretoNbdLogLikelihoodGradient(p: ParetoNbdParams, h: Histogram,
   const baseR = -digamma(r) + Math.log(alpha);
   let lastX = NaN;
   let psiRx = 0;
+  let cx = NaN;
+  let ctx = NaN;
+  let hv = 0, hr = 0, ha = 0, hs = 0, hb = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
     if (x !== lastX) (lastX = x), (psiRx = digamma(r + x));
@@ -102,8 +110,11 @@ export function paretoNbdLogLikelihoodGradient(p: ParetoNbdParams, h: Histogram,
     let d2s = 0;
     let d2b = 0;
     if (tx < T) {
-      logA0End(p, x, tx);
-      const hv = hg.v, hr = hg.r, ha = hg.alpha, hs = hg.s, hb = hg.beta;
+      if (x !== cx || tx !== ctx) {
+        // Sorted by (x, t_x): the t_x end is shared with the previous row when both match.
+        logA0End(p, x, tx);
+        (cx = x), (ctx = tx), (hv = hg.v), (hr = hg.r), (ha = hg.alpha), (hs = hg.s), (hb = hg.beta);
+      }
       logA0End(p, x, T);
       const diff = hg.v - hv; // lo − hi < 0
       const wh = 1 / -Math.expm1(diff);
