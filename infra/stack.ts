@@ -144,7 +144,14 @@ export class PyramidStack extends Stack {
       },
     });
     this.uploadFunction = makeFunction('UploadFunction', 'functions/upload.ts', 'Rescores a dataset when an export is uploaded');
-    this.uploadFunction.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(5), reportBatchItemFailures: true }));
+    this.uploadFunction.addEventSource(new SqsEventSource(queue, {
+      batchSize: 10,
+      // Notifications of one multi-file upload arrive within seconds: batch them into one run.
+      maxBatchingWindow: Duration.seconds(5),
+      reportBatchItemFailures: true,
+      // At most two runs at once: bounds DynamoDB write load and overlapping runs of one dataset.
+      maxConcurrency: 2,
+    }));
     this.nightlyFunction = makeFunction('NightlyFunction', 'functions/nightly.ts', 'Rescores every dataset as of the new day');
 
     // --- least privilege: source prefixes read-only, reports prefix write-only, this table only ----

@@ -67,7 +67,7 @@ describe('PyramidStack', () => {
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 5400,
     });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
   it('runs both handlers on nodejs22.x with tracing and the table, bucket and time zone in the environment', () => {
