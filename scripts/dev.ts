@@ -15,7 +15,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-process.env.AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING ??= '1';
+// This machine's Node 20 is fine for the local run; the deployed functions run Node 22.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { 'as-of': { type: 'string' }, inbox: { type: 'string', default: path.join(root, 'inbox') } } });
