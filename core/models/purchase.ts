@@ -3,7 +3,7 @@ import type { FitReport, PurchaseModel } from '../types.ts';
 import type { PurchaseModelKind } from '../config.ts';
 import type { Histogram } from './histogram.ts';
 import { bgnbdExpectedIfAlive, bgnbdExpectedPurchases, bgnbdLogLikelihood, bgnbdLogLikelihoodGradient, bgnbdPAlive, bgnbdUnconditional, type BgNbdParams } from './bgnbd.ts';
-import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
+import { mbgnbdExpectedIfAlive, mbgnbdExpectedPurchases, mbgnbdLogLikelihood, mbgnbdLogLikelihoodGradient, mbgnbdPAlive, mbgnbdUnconditional } from './mbgnbd.ts';
 import { paretoNbdExpectedIfAlive, paretoNbdExpectedPurchases, paretoNbdLogLikelihood, paretoNbdLogLikelihoodGradient, paretoNbdPAlive, paretoNbdUnconditional, type ParetoNbdParams } from './paretonbd.ts';
 import { maximizeLikelihood } from './mle.ts';
 
@@ -33,13 +33,13 @@ export function fitPurchaseModel(kind: PurchaseModelKind, hist: Histogram): Fact
   meanT = Math.max(1e-3, meanT / hist.customers);
   const start = kind === 'paretonbd' ? [1, meanT, 1, meanT] : [1, meanT, 1, 1];
   const ll = (theta: number[]) => purchaseLogLikelihood(kind, toParams(names, theta), hist);
-  // Analytic gradients where we have them (checked against central differences in the tests).
+  // Analytic gradients (checked against central differences in the tests).
   const gradient =
     kind === 'bgnbd'
       ? (theta: number[], out: number[]) => bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, hist, out)
       : kind === 'paretonbd'
         ? (theta: number[], out: number[]) => paretoNbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], s: theta[2], beta: theta[3] }, hist, out)
-        : undefined;
+        : (theta: number[], out: number[]) => mbgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, hist, out);
   const fit = maximizeLikelihood(names, ll, start, hist.customers, warnings, gradient);
   return purchaseModelFromParams(kind, fit.params, fit);
 }

@@ -3,6 +3,7 @@ import { digamma, hyp2f1, lgamma, logAddExp, logHyp2f1APlus1, logSubExp, logSumE
 import { bgnbdLogLikelihood, bgnbdLogLikelihoodGradient } from '../../core/models/bgnbd.ts';
 import { compressSummaries } from '../../core/models/index.ts';
 import { paretoNbdLogLikelihood, paretoNbdLogLikelihoodGradient } from '../../core/models/paretonbd.ts';
+import { mbgnbdLogLikelihood, mbgnbdLogLikelihoodGradient } from '../../core/models/mbgnbd.ts';
 import { simulateBgNbd, simulateParetoNbd } from './helpers/simulate.ts';
 
 describe('special functions', () => {
@@ -48,12 +49,16 @@ describe('digamma and the analytic BG/NBD gradient', () => {
     expect(digamma(10)).toBeCloseTo(2.251752589066721, 13);
     expect(digamma(1e-3)).toBeCloseTo(-1000.5755719318103, 8);
   });
-  it('the analytic gradient equals central differences of the log-likelihood', () => {
+  for (const [name, llFn, gradFn] of [
+    ['BG/NBD', bgnbdLogLikelihood, bgnbdLogLikelihoodGradient],
+    ['MBG/NBD', mbgnbdLogLikelihood, mbgnbdLogLikelihoodGradient],
+  ] as const)
+  it(`${name}: the analytic gradient equals central differences of the log-likelihood`, () => {
     const h = compressSummaries(simulateBgNbd(5, 3000, { r: 0.5, alpha: 6, a: 0.8, b: 2.5 }, 5, 60));
     const theta = [0.4, 5, 0.9, 2];
     const g = [0, 0, 0, 0];
-    bgnbdLogLikelihoodGradient({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, h, g);
-    const ll = (z: number[]) => bgnbdLogLikelihood({ r: Math.exp(z[0]), alpha: Math.exp(z[1]), a: Math.exp(z[2]), b: Math.exp(z[3]) }, h);
+    gradFn({ r: theta[0], alpha: theta[1], a: theta[2], b: theta[3] }, h, g);
+    const ll = (z: number[]) => llFn({ r: Math.exp(z[0]), alpha: Math.exp(z[1]), a: Math.exp(z[2]), b: Math.exp(z[3]) }, h);
     const z = theta.map(Math.log);
     for (let i = 0; i < 4; i++) {
       const e = 1e-5;
