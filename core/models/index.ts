@@ -1,6 +1,6 @@
 /** Statistical models of the customer base: purchase (BG/NBD, Pareto/NBD, MBG/NBD), spend (Gamma-Gamma), retention (sBG) and CLV. */
 export { compressSummaries, mergeHistograms, type Histogram } from './histogram.ts';
-export { fitPurchaseModel, purchaseModelFromParams, unconditionalExpectedPurchases, purchaseLogLikelihood } from './purchase.ts';
+export { fitPurchaseModel, purchaseModelFromParams, unconditionalExpectedPurchases, purchaseLogLikelihood, type FactoredPurchaseModel } from './purchase.ts';
 export { fitGammaGamma, gammaGammaModel } from './gammagamma.ts';
 export { periodDiscountRate, clv, pAliveAt } from './clv.ts';
 export { fitSbg, fitSbgFromTenure, sbgModel, type SbgModel } from './sbg.ts';
