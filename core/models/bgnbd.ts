@@ -4,7 +4,7 @@
  * they drop out with probability p ~ Beta(a, b). Times are in the profile's time unit.
  */
 import type { Histogram } from './histogram.ts';
-import { digamma, hyp2f1, lgamma, logAddExp } from './special.ts';
+import { digamma, lgamma, logAddExp, scaledHyp2f1 } from './special.ts';
 
 export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
 
@@ -99,7 +99,7 @@ export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: nu
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
-  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b + x - 1, z);
+  const tail = scaledHyp2f1(a - 1, a + b - 1 - r, a - 1, a + b + x - 1, z);
   return ((a + b + x - 1) / (a - 1)) * (1 - tail);
 }
 
@@ -108,6 +108,6 @@ export function bgnbdUnconditional(p: BgNbdParams, t: number): number {
   if (t <= 0) return 0;
   const { r, alpha, a, b } = p;
   const z = t / (alpha + t);
-  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - 1 - r, a - 1, a + b - 1, z);
+  const tail = scaledHyp2f1(a - 1, a + b - 1 - r, a - 1, a + b - 1, z);
   return ((a + b - 1) / (a - 1)) * (1 - tail);
 }

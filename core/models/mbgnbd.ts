@@ -4,7 +4,7 @@
  */
 import type { Histogram } from './histogram.ts';
 import type { BgNbdParams } from './bgnbd.ts';
-import { digamma, hyp2f1, lgamma, logAddExp } from './special.ts';
+import { digamma, lgamma, logAddExp, scaledHyp2f1 } from './special.ts';
 
 export function mbgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
   const { r, alpha, a, b } = p;
@@ -87,7 +87,7 @@ export function mbgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: n
   const { r, alpha, a, b } = p;
   const z = t / (alpha + T + t);
   // (1−z)^(r+x) ₂F₁(r+x, b+x+1; a+b+x; z) = (1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b+x; z)
-  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - r, a - 1, a + b + x, z);
+  const tail = scaledHyp2f1(a - 1, a + b - r, a - 1, a + b + x, z);
   return ((a + b + x) / (a - 1)) * (1 - tail);
 }
 
@@ -96,6 +96,6 @@ export function mbgnbdUnconditional(p: BgNbdParams, t: number): number {
   const { r, alpha, a, b } = p;
   const z = t / (alpha + t);
   // (1−z)^r ₂F₁(r, b+1; a+b; z) = (1−z)^(a−1) ₂F₁(a+b−r, a−1; a+b; z)
-  const tail = Math.pow(1 - z, a - 1) * hyp2f1(a + b - r, a - 1, a + b, z);
+  const tail = scaledHyp2f1(a - 1, a + b - r, a - 1, a + b, z);
   return (b / (a - 1)) * (1 - tail);
 }
