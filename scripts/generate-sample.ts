@@ -59,7 +59,8 @@ export function generateSample(options: SampleOptions = {}) {
     ids.push(id);
     const rate = gamma(0.75, 1 / 30); // purchases per day
     const dropout = Math.min(0.9, Math.max(0.02, gamma(1, 0.25)));
-    const meanSpend = 80 + gamma(2, 150);
+    // One customer in six buys for a business: larger baskets (the ¥1,234.50 orders).
+    const meanSpend = (80 + gamma(2, 150)) * (rand() < 1 / 6 ? 4 : 1);
     const channel = pick(CHANNELS);
     let t = START + Math.floor(rand() * (END - START - 30 * DAY));
     for (;;) {
