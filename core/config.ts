@@ -58,7 +58,15 @@ export interface Profile {
   customTiers?: { by: 'percentile' | 'value'; cuts: number[]; labels: string[] };
 
   // RFM
-  rfm: { bins: number };
+  /**
+   * bins: scores 1..bins by quantile. cuts: ascending cut points per dimension instead (R in days since
+   * the last purchase). segments: R × FM rules, first match wins (see core/scores/rfm.ts).
+   */
+  rfm: {
+    bins: number;
+    cuts?: { r?: number[]; f?: number[]; m?: number[] };
+    segments?: { segment: string; r: [number, number]; fm: [number, number] }[];
+  };
 
   // retention and lifecycle thresholds
   churn: {
@@ -203,6 +211,7 @@ export function resolveProfile(partial: unknown): Profile {
     }
   };
   nested('rfm', { bins: [2, 10] });
+  validateRfmExtras(p.rfm, out, errors);
   nested('churn', { lowRiskPAlive: [0, 1], highRiskPAlive: [0, 1], lostAfterDays: [1, 36_500] });
   nested('receivables', { shortTermDays: [0, 36_500], badDebtDays: [0, 36_500] });
   if (p.customTiers !== undefined) {
@@ -215,4 +224,29 @@ export function resolveProfile(partial: unknown): Profile {
   if (out.tierScheme === 'custom' && !out.customTiers) errors.push('customTiers: required when tierScheme is "custom"');
   if (errors.length) throw new Error(`Invalid profile: ${errors.join('; ')}`);
   return out;
+}
+
+const isAscending = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > (v[i - 1] as number)));
+const isRange = (v: unknown): v is [number, number] =>
+  Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1 && x <= 5) && v[0] <= v[1];
+
+/** Custom RFM cut points and segment rules: checked here so a typo fails loudly instead of scoring with defaults. */
+function validateRfmExtras(rfm: unknown, out: Profile, errors: string[]): void {
+  const v = rfm as { cuts?: Record<string, unknown>; segments?: unknown } | undefined;
+  if (v?.cuts !== undefined) {
+    const cuts: NonNullable<Profile['rfm']['cuts']> = {};
+    for (const [k, c] of Object.entries(v.cuts ?? {})) {
+      if (k !== 'r' && k !== 'f' && k !== 'm') errors.push(`rfm.cuts.${k}: unknown dimension (use r, f, m)`);
+      else if (isAscending(c)) cuts[k] = c;
+      else errors.push(`rfm.cuts.${k}: must be ascending numbers`);
+    }
+    out.rfm.cuts = cuts;
+  }
+  if (v?.segments !== undefined) {
+    const segs = v.segments as { segment?: unknown; r?: unknown; fm?: unknown }[];
+    if (Array.isArray(segs) && segs.length > 0 && segs.every((g) => typeof g?.segment === 'string' && isRange(g.r) && isRange(g.fm))) {
+      out.rfm.segments = segs as NonNullable<Profile['rfm']['segments']>;
+    } else errors.push('rfm.segments: must be a non-empty list of { segment: string, r: [lo, hi], fm: [lo, hi] } with scores 1–5');
+  }
 }

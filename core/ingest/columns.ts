@@ -9,7 +9,7 @@ const SYNONYMS: Partial<Record<ColumnRole, string[]>> = {
   customer: ['customerid', 'customer', 'customerno', 'customernumber', 'customercode', 'clientid', 'client', 'memberid', 'member', 'buyer', 'buyerid', 'userid', 'user', 'accountid', 'account', 'id', 'masterid',
     '客户id', '客户编号', '客户号', '客户代码', '客户', '会员id', '会员编号', '会员号', '会员', '买家昵称', '买家会员名', '买家id', '买家', '用户id', '用户名', '顾客id', '顾客编号'],
   date: ['orderdate', 'date', 'invoicedate', 'transactiondate', 'purchasedate', 'paymentdate', 'paiddate', 'saledate', 'orderdatetime', 'ordertime', 'createdat', 'time', 'datetime', 'timestamp',
-    '下单时间', '订单日期', '付款时间', '订单付款时间', '订单创建时间', '创建时间', '交易时间', '交易日期', '日期', '时间', '购买日期', '销售日期', '支付时间'],
+    '下单时间', '下单日期', '订单日期', '付款时间', '订单付款时间', '订单创建时间', '创建时间', '交易时间', '交易日期', '日期', '时间', '购买日期', '销售日期', '支付时间'],
   amount: ['amount', 'total', 'totalamount', 'ordertotal', 'ordervalue', 'sales', 'revenue', 'value', 'dollars', 'dollarvalue', 'pricetotal', 'totalprice', 'lineamount', 'netamount', 'paid', 'amountpaid', 'spend',
     '金额', '实付金额', '订单金额', '总金额', '销售额', '买家实际支付金额', '实收金额', '支付金额', '成交金额', '应付金额', '消费金额', '合计'],
   quantity: ['quantity', 'qty', 'units', 'count', 'numberofcds', 'cds', '数量', '购买数量', '商品数量', '件数'],
