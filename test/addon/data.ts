@@ -1,16 +1,7 @@
 /** Deterministic synthetic order lines for the add-on tests and benchmark (no real data needed). */
+import { uniform } from '../../scripts/random.ts';
 
-/** Small seeded PRNG (mulberry32) so every run sees the same data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = uniform;
 
 export interface Line { id: string; date: string; amount: number }
 

@@ -3,18 +3,9 @@
  * benchmarks. Times in weeks; days are whole calendar days.
  */
 import type { CustomerSummary } from '../../core/types.ts';
+import { uniform } from '../../scripts/random.ts';
 
-/** mulberry32: small, fast, seeded PRNG returning [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = uniform;
 
 function normal(rand: () => number): number {
   const u = 1 - rand();

@@ -1,16 +1,7 @@
 /** Seeded simulators for parameter-recovery tests and the benchmark. */
+import { uniformOpen } from '../../../scripts/random.ts';
 
-/** Mulberry32: a small, fast, seeded 32-bit generator; returns a function giving U(0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-}
+export const rng = uniformOpen;
 
 function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
