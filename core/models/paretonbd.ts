@@ -5,7 +5,7 @@
  */
 import type { Histogram } from './histogram.ts';
 import { gaussLegendre } from './quadrature.ts';
-import { digamma, lgamma, logAddExp } from './special.ts';
+import { digamma, hypOut, lgamma, logAddExp, logHyp2f1APlus1WithGradient, logSubExp } from './special.ts';
 
 export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: number }
 
@@ -17,7 +17,8 @@ export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: nu
  * The integral is the closed form's s/(r+s+x)·A0 before it is written with ₂F₁. We integrate it
  * directly: the integrand is smooth and monotone, so Gauss–Legendre panels in u = log(α+τ) reach
  * machine precision in a few dozen evaluations for any parameters. The ₂F₁ series needs up to a
- * million terms per row when β ≫ α (data with almost no drop-out), which made such fits take minutes.
+ * million terms per row when β ≫ α (data with almost no drop-out), which made such fits take minutes;
+ * where its argument is small it is cheaper than quadrature, so it is kept there.
  */
 const GL = gaussLegendre(12);
 /** Panels are sized so the integrand changes by at most e^PANEL_LOG_RANGE across one. */
@@ -28,10 +29,10 @@ const MAX_PANELS = 256;
 const di = { log: 0, r: 0, alpha: 0, s: 0, beta: 0 };
 
 /**
- * log I(x, t_x, T) into di.log and, when `grad`, d log I / d(r, α, s, β) into di.r … di.beta.
+ * Quadrature: log I(x, t_x, T) into di.log and, when `grad`, d log I / d(r, α, s, β) into di.r … di.beta.
  * I = ∫_{t_x}^{T} f(τ) dτ with log f = −(r+x)·log(α+τ) − (s+1)·log(β+τ).
  */
-function deathIntegral(p: ParetoNbdParams, x: number, tx: number, T: number, grad: boolean): void {
+function deathIntegralByQuadrature(p: ParetoNbdParams, x: number, tx: number, T: number, grad: boolean): void {
   const { r, alpha, s, beta } = p;
   const k = r + x;
   const u0 = Math.log(alpha + tx);
@@ -72,6 +73,59 @@ function deathIntegral(p: ParetoNbdParams, x: number, tx: number, T: number, gra
     di.s = ss / sum;
     di.beta = sb / sum;
   }
+}
+
+/** Above this ₂F₁ argument the series is slow (its terms shrink like zⁿ) and quadrature takes over. */
+const SERIES_MAX_Z = 0.5;
+
+// One end of the closed form and its (r, α, s, β)-gradient:
+// h(τ) = log ₂F₁(…; z(τ)) − A·log(max(α, β) + τ), with A = r + s + x and I = (e^h(t_x) − e^h(T)) / A.
+const hg = { v: 0, r: 0, alpha: 0, s: 0, beta: 0 };
+function closedFormEnd(p: ParetoNbdParams, x: number, tau: number): void {
+  const { r, alpha, s, beta } = p;
+  const A = r + s + x;
+  if (alpha >= beta) {
+    const den = alpha + tau;
+    logHyp2f1APlus1WithGradient(A, s + 1, (alpha - beta) / den);
+    const L = Math.log(den);
+    hg.v = hypOut.value - A * L;
+    hg.r = hypOut.dA - L;
+    hg.s = hypOut.dA + hypOut.dB - L;
+    hg.alpha = (hypOut.dZ * (beta + tau)) / (den * den) - A / den;
+    hg.beta = -hypOut.dZ / den;
+  } else {
+    const den = beta + tau;
+    logHyp2f1APlus1WithGradient(A, r + x, (beta - alpha) / den);
+    const L = Math.log(den);
+    hg.v = hypOut.value - A * L;
+    hg.r = hypOut.dA + hypOut.dB - L;
+    hg.s = hypOut.dA - L;
+    hg.alpha = -hypOut.dZ / den;
+    hg.beta = (hypOut.dZ * (alpha + tau)) / (den * den) - A / den;
+  }
+}
+
+/** Closed form: log I and its gradient from the two ends (the t_x end is the larger). */
+function deathIntegralByClosedForm(p: ParetoNbdParams, x: number, tx: number, T: number): void {
+  const A = p.r + p.s + x;
+  closedFormEnd(p, x, tx);
+  const hv = hg.v, hr = hg.r, ha = hg.alpha, hs = hg.s, hb = hg.beta;
+  closedFormEnd(p, x, T);
+  di.log = logSubExp(hv, hg.v) - Math.log(A);
+  // d log(e^hi − e^lo) = wh·d hi − wl·d lo with wh = 1/(1 − e^(lo−hi)), wl = wh − 1.
+  const wh = 1 / -Math.expm1(hg.v - hv);
+  const wl = wh - 1;
+  di.r = -1 / A + wh * hr - wl * hg.r;
+  di.s = -1 / A + wh * hs - wl * hg.s;
+  di.alpha = wh * ha - wl * hg.alpha;
+  di.beta = wh * hb - wl * hg.beta;
+}
+
+/** log I(x, t_x, T) into di, with its gradient: the ₂F₁ series where it converges fast, quadrature elsewhere. */
+function deathIntegral(p: ParetoNbdParams, x: number, tx: number, T: number, grad: boolean): void {
+  const z = Math.abs(p.alpha - p.beta) / (Math.max(p.alpha, p.beta) + tx);
+  if (z <= SERIES_MAX_Z) deathIntegralByClosedForm(p, x, tx, T);
+  else deathIntegralByQuadrature(p, x, tx, T, grad);
 }
 
 let term1 = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compressSummaries, fitPurchaseModel } from '../../core/models/index.ts';
-import { paretoNbdLogLikelihood } from '../../core/models/paretonbd.ts';
+import { paretoNbdLogLikelihood, paretoNbdLogLikelihoodGradient } from '../../core/models/paretonbd.ts';
 import { lgamma, logAddExp, logHyp2f1APlus1, logSubExp } from '../../core/models/special.ts';
 
 /** The textbook closed form (Fader & Hardie 2005 note, eq. 22) with A0 written through ₂F₁. */
@@ -33,6 +33,23 @@ describe('Pareto/NBD likelihood by quadrature of the death-time integral', () =>
         const h = compressSummaries([{ frequency: c.x, recency: c.tx, T: c.T }]);
         expect(paretoNbdLogLikelihood(p, h)).toBeCloseTo(closedFormLl(p, c.x, c.tx, c.T), 9);
       }
+    });
+  }
+
+  // The ₂F₁ series serves small arguments z = |α−β|/(max(α,β)+τ), quadrature the rest: check both.
+  for (const p of paramSets) {
+    it(`has an analytic gradient matching finite differences at ${JSON.stringify(p)}`, () => {
+      const h = compressSummaries(rows.map((c) => ({ frequency: c.x, recency: c.tx, T: c.T })));
+      const names = ['r', 'alpha', 's', 'beta'] as const;
+      const g: number[] = [0, 0, 0, 0];
+      paretoNbdLogLikelihoodGradient(p, h, g);
+      names.forEach((k, i) => {
+        const eps = 1e-6;
+        const up = { ...p, [k]: p[k] * Math.exp(eps) };
+        const down = { ...p, [k]: p[k] * Math.exp(-eps) };
+        const numeric = (paretoNbdLogLikelihood(up, h) - paretoNbdLogLikelihood(down, h)) / (2 * eps);
+        expect(g[i]).toBeCloseTo(numeric, 4);
+      });
     });
   }
 
