@@ -5,12 +5,12 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveProfile, type Profile } from '../core/config.ts';
-import type { CustomerSummary } from '../core/types.ts';
+import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
 import { writeCsv, writeRejects, type OutCell } from '../io/csv.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
-import { scoreTable, summaryJson } from '../core/report/index.ts';
+import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
 export interface ScoreOptions {
@@ -72,31 +72,16 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   const data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
     loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick));
   mkdirSync(outDir, { recursive: true });
-  const t = data.counts.transactions;
-  const reasons: Record<string, number> = {};
-  for (const r of data.rejects) reasons[r.reason] = (reasons[r.reason] ?? 0) + 1;
-  let scored: Record<string, unknown> = {};
+  let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
-    const run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
+    run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
     const table = scoreTable(run, profile.locale);
     await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows);
-    scored = summaryJson(run);
   } else {
     await writeCsv(join(outDir, 'customers.csv'), SUMMARY_COLUMNS, data.summaries.map(summaryRow));
   }
   await writeRejects(join(outDir, 'rejects.csv'), data.rejects);
-  const summary: Record<string, unknown> = {
-    ...scored,
-    asOf: profile.asOf,
-    timeUnit: profile.timeUnit,
-    calibrationEnd: profile.calibrationEnd ?? null,
-    rows: t,
-    customers: data.summaries.length,
-    counts: data.counts,
-    rejectReasons: reasons,
-    detections: data.detections,
-    warnings: [...data.warnings, ...((scored.warnings as string[] | undefined) ?? [])],
-  };
+  const summary = datasetSummary(profile, data, run);
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { outDir, summary };
 }

@@ -10,9 +10,9 @@ import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
-import { scoreTable, summaryJson } from '../core/report/index.ts';
+import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
-import { toCsv } from '../io/csv.ts';
+import { rejectsCsv, toCsv } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { customerSk, datasetPk, runSk, segmentKey, tierKey } from './table.ts';
@@ -51,8 +51,6 @@ export interface RunRecord {
   /** True when an identical run had already succeeded and nothing was redone. */
   duplicate?: boolean;
 }
-
-const REJECT_HEADER = ['source', 'line', 'column', 'reason', 'message', 'value'];
 
 /** List the dataset's current sources (sorted by key) and its optional profile.json. */
 export async function listSources(s3: S3Client, bucket: string, dataset: string) {
@@ -293,7 +291,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   const scoresKey = reportKey(dataset, runId, 'scores.csv');
   const summaryKey = reportKey(dataset, runId, 'summary.json');
   await putReport(deps, scoresKey, toCsv(table.header, table.rows), 'text/csv; charset=utf-8');
-  await putReport(deps, summaryKey, JSON.stringify(summaryJson(run), null, 2), 'application/json');
+  await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
   await putReport(deps, rejectsKey, rejectsCsv(data.rejects), 'text/csv; charset=utf-8');
   record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
   timings.reportMs = now() - t;
@@ -317,6 +315,3 @@ export async function latestRunId(db: DynamoDBClient, table: string, dataset: st
   return out.Item?.runId?.S ?? null;
 }
 
-function rejectsCsv(rejects: Reject[]): string {
-  return toCsv(REJECT_HEADER, rejects.map((r) => [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? '']));
-}

@@ -29,8 +29,15 @@ export async function writeCsv(path: string, header: string[], rows: Iterable<Ou
 
 export const REJECT_HEADER = ['source', 'line', 'column', 'reason', 'message', 'value'];
 
+const rejectRow = (r: Reject): OutCell[] => [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? ''];
+
 export function writeRejects(path: string, rejects: Reject[]): Promise<void> {
   return writeCsv(path, REJECT_HEADER, (function* () {
-    for (const r of rejects) yield [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? ''];
+    for (const r of rejects) yield rejectRow(r);
   })());
+}
+
+/** rejects.csv as one string, for writing to object storage. */
+export function rejectsCsv(rejects: Reject[]): string {
+  return toCsv(REJECT_HEADER, rejects.map(rejectRow));
 }

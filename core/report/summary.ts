@@ -1,5 +1,6 @@
 /** summary.json: the dataset-level results as plain JSON. */
-import type { FitReport, ScoreRun } from '../types.ts';
+import type { Profile } from '../config.ts';
+import type { Detection, FitReport, Reject, RowCounts, ScoreRun } from '../types.ts';
 import { concentration } from '../scores/aggregates.ts';
 
 function model(fit: FitReport | undefined, names: string[]) {
@@ -37,5 +38,36 @@ export function summaryJson(run: ScoreRun): Record<string, unknown> {
     concentration: { curve: run.concentration, gini: concentration(values).gini },
     ...(run.holdout ? { holdout: run.holdout } : {}),
     warnings: run.warnings,
+  };
+}
+
+/** What ingest reports about a dataset, whichever entry point read it. */
+export interface DatasetReadout {
+  summaries: ArrayLike<unknown>;
+  counts: { transactions: RowCounts; customers?: RowCounts; surveys?: RowCounts };
+  rejects: readonly Reject[];
+  detections: Detection[];
+  warnings: string[];
+}
+
+/**
+ * The summary.json document: the run's models and aggregates (when scored) plus row counts, reject
+ * reasons and detected columns, so the CLI and the batch job report the same things.
+ */
+export function datasetSummary(profile: Profile, data: DatasetReadout, run?: ScoreRun): Record<string, unknown> {
+  const scored = run ? summaryJson(run) : {};
+  const rejectReasons: Record<string, number> = {};
+  for (const r of data.rejects) rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
+  return {
+    ...scored,
+    asOf: profile.asOf,
+    timeUnit: profile.timeUnit,
+    calibrationEnd: profile.calibrationEnd ?? null,
+    rows: data.counts.transactions,
+    customers: data.summaries.length,
+    counts: data.counts,
+    rejectReasons,
+    detections: data.detections,
+    warnings: [...data.warnings, ...((scored.warnings as string[] | undefined) ?? [])],
   };
 }

@@ -89,6 +89,11 @@ describe('upload → score → DynamoDB', () => {
     expect(scores.trim().split('\n').length).toBe(expected.customers.length + 1);
     const summary = JSON.parse(await getText(`reports/shop/${runId}/summary.json`));
     expect(summary).toBeTypeOf('object');
+    // The same summary document as the CLI: counts with read = accepted + rejected, and the models.
+    expect(summary.rows).toEqual(data.counts.transactions);
+    expect(summary.rows.read).toBe(summary.rows.accepted + summary.rows.rejected);
+    expect(summary.customers).toBe(expected.customers.length);
+    expect(summary.models.bgnbd.r).toBeGreaterThan(0);
     const rejects = await getText(`reports/shop/${runId}/rejects.csv`);
     expect(rejects.trim().split('\n').length).toBe(data.rejects.length + 1);
     const stored = await readRun(stack.db, stack.table, 'shop', runId);
