@@ -8,8 +8,13 @@ import { digamma, lgamma, logAddExp, scaledHyp2f1 } from './special.ts';
 
 export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
 
-/** Σ w · log L(r, α, a, b | x, t_x, T) over the histogram (eq. 6 of the paper, in log space). */
-export function bgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
+/**
+ * The BG/NBD family's likelihood. A customer with x repeat purchases had k = x + extraDrops chances
+ * to drop out: one after each repeat purchase, plus one right after the first purchase for MBG/NBD
+ * (extraDrops = 1). With k = 0 the "dropped out after the last purchase" branch is empty.
+ * Σ w · log L(r, α, a, b | x, t_x, T) over the histogram (eq. 6 of the paper, in log space).
+ */
+function familyLogLikelihood(p: BgNbdParams, h: Histogram, extraDrops: 0 | 1): number {
   const { r, alpha, a, b } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
   let ll = 0;
@@ -19,23 +24,24 @@ export function bgnbdLogLikelihood(p: BgNbdParams, h: Histogram): number {
   let logDrop = -Infinity;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
+    const k = x + extraDrops;
     if (x !== lastX) {
       lastX = x;
-      A12 = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
-      logDrop = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+      A12 = lgamma(r + x) + lgamma(b + k) - lgamma(a + b + k);
+      logDrop = k > 0 ? Math.log(a) - Math.log(b + k - 1) : -Infinity;
     }
     const A3 = -(r + x) * Math.log(alpha + h.T[i]);
-    const A4 = x > 0 ? logDrop - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
+    const A4 = k > 0 ? logDrop - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
     ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
   }
   return ll;
 }
 
 /**
- * Gradient of the log-likelihood with respect to (log r, log α, log a, log b), written into `out`.
+ * Gradient of familyLogLikelihood with respect to (log r, log α, log a, log b), written into `out`.
  * Analytic, so one pass over the histogram replaces the eight a central-difference gradient needs.
  */
-export function bgnbdLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: number[]): void {
+function familyLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: number[], extraDrops: 0 | 1): void {
   const { r, alpha, a, b } = p;
   let gr = 0;
   let ga = 0;
@@ -51,18 +57,19 @@ export function bgnbdLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: nu
   let logDrop = -Infinity;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
+    const k = x + extraDrops;
     if (x !== lastX) {
       lastX = x;
-      const psiABX = digamma(a + b + x);
+      const psiABK = digamma(a + b + k);
       dRx = digamma(r + x);
-      dAx = psiAB - psiABX;
-      dBx = baseB + digamma(b + x) - psiABX;
-      logDrop = x > 0 ? Math.log(a) - Math.log(b + x - 1) : -Infinity;
+      dAx = psiAB - psiABK;
+      dBx = baseB + digamma(b + k) - psiABK;
+      logDrop = k > 0 ? Math.log(a) - Math.log(b + k - 1) : -Infinity;
     }
     const lT = Math.log(alpha + h.T[i]);
     const ltx = Math.log(alpha + h.tx[i]);
     const A3 = -(r + x) * lT;
-    const A4 = x > 0 ? logDrop - (r + x) * ltx : -Infinity;
+    const A4 = k > 0 ? logDrop - (r + x) * ltx : -Infinity;
     // Weight of the "dropped out after the last purchase" branch.
     const w4 = A4 === -Infinity ? 0 : 1 / (1 + Math.exp(A3 - A4));
     const w3 = 1 - w4;
@@ -70,13 +77,20 @@ export function bgnbdLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: nu
     gr += w * (baseR + dRx - w3 * lT - w4 * ltx);
     ga += w * (r / alpha - (r + x) * (w3 / (alpha + h.T[i]) + w4 / (alpha + h.tx[i])));
     gA += w * (dAx + w4 / a);
-    gB += w * (dBx - (x > 0 ? w4 / (b + x - 1) : 0));
+    gB += w * (dBx - (k > 0 ? w4 / (b + k - 1) : 0));
   }
   out[0] = gr * r;
   out[1] = ga * alpha;
   out[2] = gA * a;
   out[3] = gB * b;
 }
+
+export const bgnbdLogLikelihood = (p: BgNbdParams, h: Histogram): number => familyLogLikelihood(p, h, 0);
+export const mbgnbdLogLikelihood = (p: BgNbdParams, h: Histogram): number => familyLogLikelihood(p, h, 1);
+export const bgnbdLogLikelihoodGradient = (p: BgNbdParams, h: Histogram, out: number[]): void =>
+  familyLogLikelihoodGradient(p, h, out, 0);
+export const mbgnbdLogLikelihoodGradient = (p: BgNbdParams, h: Histogram, out: number[]): void =>
+  familyLogLikelihoodGradient(p, h, out, 1);
 
 /** P(alive | x, t_x, T). One-time buyers (x = 0) are always alive under BG/NBD. */
 export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): number {
