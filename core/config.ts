@@ -29,7 +29,12 @@ export interface Profile {
   /** Whether the file has a header row. `auto` guesses from the first row. */
   header: 'auto' | boolean;
   dateOrder: 'auto' | 'YMD' | 'MDY' | 'DMY';
-  encoding: 'auto' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
+  /** Text encoding; `auto` detects it from the bytes (see docs/ingest.md). `gbk` is accepted as an alias of `gb18030`. */
+  encoding: 'auto' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'latin1' | 'cp1252';
+  /** Longest record (line, or quoted lines) read as a row; a longer one is one reject. */
+  maxRecordBytes: number;
+  /** Rejects kept in memory as examples (summary, report); every reject still streams to rejects.csv. */
+  rejectExamples: number;
   delimiter: 'auto' | ',' | ';' | '\t' | '|' | 'whitespace';
   /** XLSX sheet name; first sheet when absent. */
   sheet?: string;
@@ -94,6 +99,8 @@ export const DEFAULT_PROFILE: Profile = {
   header: 'auto',
   dateOrder: 'auto',
   encoding: 'auto',
+  maxRecordBytes: 4 * 1024 * 1024,
+  rejectExamples: 100,
   delimiter: 'auto',
   exclusions: {
     codes: ['POST', 'DOT', 'M', 'BANK CHARGES', 'C2', 'CRUK', 'D', 'S', 'AMAZONFEE', 'ADJUST', 'ADJUST2', 'B', 'PADS'],
@@ -172,7 +179,14 @@ export function resolveProfile(partial: unknown): Profile {
   oneOf('locale', ['en', 'zh-CN']);
   oneOf('header', ['auto', true, false]);
   oneOf('dateOrder', ['auto', 'YMD', 'MDY', 'DMY']);
-  oneOf('encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030']);
+  if (p.encoding === 'gbk') out.encoding = 'gb18030';
+  else oneOf('encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'latin1', 'cp1252']);
+  for (const k of ['maxRecordBytes', 'rejectExamples'] as const) {
+    const v = p[k];
+    if (v === undefined) continue;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= (k === 'maxRecordBytes' ? 1 : 0)) out[k] = v;
+    else errors.push(`${k}: must be a ${k === 'maxRecordBytes' ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(v)}`);
+  }
   oneOf('delimiter', ['auto', ',', ';', '\t', '|', 'whitespace']);
   oneOf('retentionPeriod', ['week', 'month', 'quarter', 'year']);
   oneOf('model', ['bgnbd', 'paretonbd', 'mbgnbd']);

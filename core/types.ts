@@ -123,6 +123,14 @@ export interface Detection {
   format?: string;
   /** How day and month were ordered for the whole date column. */
   dateOrder?: 'YMD' | 'MDY' | 'DMY';
+  /**
+   * Physical-line accounting of a text file: physical = header + blank + joined + data lines, and
+   * every data line is one row read (accepted or rejected). `joined` are the extra lines of records
+   * whose quoted field holds a line break.
+   */
+  lines?: { physical: number; header: number; blank: number; joined: number };
+  /** Doubts about this file (encoding, oversize workbook…), each with the flag that settles it. */
+  warnings?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,10 +15,14 @@ import { ambiguousOrders, decideDateOrder, isAmbiguousCode, parseDateCell, parse
 import { planColumns } from './columns.ts';
 import { InputError } from './errors.ts';
 import { summarizeLedger } from '../summary/summarize.ts';
+import { createRejectLog, type RejectSink } from './rejects.ts';
 
 export interface TransactionIngestResult {
   summaries: CustomerSummary[];
+  /** The first `profile.rejectExamples` rejects, by source and line; all of them went to `onReject`. */
   rejects: Reject[];
+  /** Every reject, counted by reason. */
+  rejectReasons: Record<string, number>;
   counts: RowCounts;
   detections: Detection[];
   warnings: string[];
@@ -27,6 +31,8 @@ export interface TransactionIngestResult {
 export interface TransactionIngest {
   beginSource(source: string, header: Cell[] | null): Detection;
   row(cells: Cell[], line: number): void;
+  /** A data line the reader could not split into a row: read and rejected. */
+  rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): TransactionIngestResult;
 }
 
@@ -80,7 +86,7 @@ interface SourceState {
 
 const ORDER_BIT_MDY = 1, ORDER_BIT_DMY = 2;
 
-export function createTransactionIngest(profile: Profile): TransactionIngest {
+export function createTransactionIngest(profile: Profile, onReject?: RejectSink): TransactionIngest {
   const asOfDay = parseIsoDay(profile.asOf);
   if (!Number.isFinite(asOfDay)) throw new InputError(`The as-of date must be YYYY-MM-DD, got "${profile.asOf}"`);
   const tz = profile.timeZone;
@@ -91,7 +97,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   const ledger = new Ledger();
   const ids: string[] = [];
   const index = new Map<string, number>();
-  const rejects: Reject[] = [];
+  const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
   const sources: SourceState[] = [];
   const warnings: string[] = [];
@@ -102,7 +108,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
-    rejects.push({ source: cur!.name, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
+    log.add({ source: cur!.name, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
   };
 
   return {
@@ -127,6 +133,12 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       sources.push(cur);
       lastDateCell = lastIdCell = undefined;
       return detection;
+    },
+
+    rejectLine(line, reason, message, value) {
+      if (!cur) throw new Error('beginSource must be called before rejectLine');
+      counts.read++;
+      reject(line, null, reason, message, value);
     },
 
     row(cells, line) {
@@ -266,8 +278,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       });
       if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
       if (lateFirst) warnings.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);
-      rejects.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
-      return { summaries, rejects, counts, detections: sources.map((s) => s.detection), warnings };
+      return { summaries, rejects: log.sorted(), rejectReasons: log.byReason, counts, detections: sources.map((s) => s.detection), warnings };
     },
   };
 }
