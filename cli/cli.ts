@@ -13,7 +13,7 @@ Usage:
   pyramid --help
 
 Files: CSV / TSV / semicolon / pipe / whitespace-aligned text, .gz of those, XLSX, JSONL;
-UTF-8 (± BOM), UTF-16 with BOM or GBK/GB18030, detected from the bytes.
+UTF-8 (± BOM), UTF-16 with BOM, GBK/GB18030 or cp1252, detected from the bytes anywhere in the file.
 
 Options:
   --as-of DATE            day the scores are computed as of (required)
@@ -30,7 +30,9 @@ Options:
   --tier-scheme S         zeithaml | ibm | pareto | custom
   --model M               bgnbd | paretonbd | mbgnbd
   --calibration-end DATE  calibration / holdout split
-  --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030
+  --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030 (gbk) | latin1 | cp1252
+  --max-record-bytes N    longest line (or quoted multi-line record) read as a row (default 4194304);
+                          a longer one is one reject, a file without line breaks fails
   --delimiter D           auto | , | ; | tab | | | whitespace
   --sheet NAME            XLSX sheet (default: the first)
   --time-zone TZ          IANA zone for timestamps with an offset (default Asia/Shanghai)
@@ -53,6 +55,7 @@ export function parseCli(argv: string[]) {
       'as-of': { type: 'string' }, 'time-unit': { type: 'string' }, config: { type: 'string' }, map: { type: 'string' },
       customers: { type: 'string', multiple: true }, survey: { type: 'string', multiple: true }, out: { type: 'string' },
       horizon: { type: 'string' }, 'discount-rate': { type: 'string' }, margin: { type: 'string' }, 'tier-scheme': { type: 'string' },
+      'max-record-bytes': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
     },
@@ -82,6 +85,7 @@ export function parseCli(argv: string[]) {
   num('horizon', values.horizon, 'horizon');
   num('discount-rate', values['discount-rate'], 'discountRate');
   num('margin', values.margin, 'margin');
+  num('max-record-bytes', values['max-record-bytes'], 'maxRecordBytes');
   if (values.map !== undefined) {
     const columns: Record<string, string | number> = {};
     for (const part of values.map.split(',')) {
@@ -99,17 +103,24 @@ export function parseCli(argv: string[]) {
   };
 }
 
+/** First line of a message, cut so that no error echoes a whole file to the terminal. */
+function oneLine(message: string): string {
+  const first = message.split('\n')[0];
+  return first.length > 600 ? `${first.slice(0, 600)}…` : first;
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const a = parseCli(argv);
     if (a.help) { process.stdout.write(HELP); return 0; }
     const { outDir, summary } = await runScore({ ...a, progress: true });
     const rows = summary.rows as { read: number; accepted: number; rejected: number };
+    for (const w of (summary.warnings as string[] | undefined) ?? []) process.stderr.write(`pyramid: warning: ${oneLine(w)}\n`);
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
     return 0;
   } catch (e) {
     const usage = e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`pyramid: ${(e as Error).message.split('\n')[0]}\n`);
+    process.stderr.write(`pyramid: ${oneLine((e as Error).message)}\n`);
     return usage ? 2 : 1;
   }
 }

@@ -8,7 +8,7 @@ import { resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
-import { writeCsv, writeRejects, type OutCell } from '../io/csv.ts';
+import { openRejectWriter, writeCsv, type OutCell } from '../io/csv.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
@@ -69,9 +69,16 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
-  const data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
-    loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick));
   mkdirSync(outDir, { recursive: true });
+  // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
+  const rejects = openRejectWriter(join(outDir, 'rejects.csv'));
+  let data: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
+      loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
+  } finally {
+    rejects.close();
+  }
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
@@ -80,7 +87,6 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   } else {
     await writeCsv(join(outDir, 'customers.csv'), SUMMARY_COLUMNS, data.summaries.map(summaryRow));
   }
-  await writeRejects(join(outDir, 'rejects.csv'), data.rejects);
   const summary = datasetSummary(profile, data, run);
   writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { outDir, summary };

@@ -1,5 +1,5 @@
 /** CSV output helpers (papaparse unparse): always comma-delimited UTF-8 with a header row. */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Papa from 'papaparse';
 import type { Reject } from '../core/types.ts';
@@ -40,4 +40,43 @@ export function writeRejects(path: string, rejects: Reject[]): Promise<void> {
 /** rejects.csv as one string, for writing to object storage. */
 export function rejectsCsv(rejects: Reject[]): string {
   return toCsv(REJECT_HEADER, rejects.map(rejectRow));
+}
+
+export interface RejectWriter {
+  /** Appends one reject (synchronously, in blocks: memory stays bounded however many come). */
+  write(r: Reject): void;
+  close(): void;
+  /** Rejects not written because `maxBytes` was reached. */
+  readonly dropped: number;
+  readonly bytes: number;
+}
+
+/** rejects.csv written as rejects arrive, for an ingest's `onReject`; stops writing past `maxBytes`. */
+export function openRejectWriter(path: string, maxBytes = Infinity): RejectWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  let block: OutCell[][] = [];
+  let bytes = 0, dropped = 0, open = true;
+  const put = (s: string) => { const b = Buffer.from(s, 'utf8'); writeSync(fd, b); bytes += b.length; };
+  const flush = () => {
+    if (!block.length) return;
+    put(Papa.unparse(block, { newline: '\n' }) + '\n');
+    block = [];
+  };
+  put(Papa.unparse([REJECT_HEADER], { newline: '\n' }) + '\n');
+  return {
+    get dropped() { return dropped; },
+    get bytes() { return bytes; },
+    write(r) {
+      if (bytes >= maxBytes) { dropped++; return; }
+      block.push(rejectRow(r));
+      if (block.length === 1000) flush();
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      flush();
+      closeSync(fd);
+    },
+  };
 }

@@ -31,14 +31,34 @@ export function bomOf(bytes: Uint8Array): EncodingGuess | null {
   return null;
 }
 
-/** Encoding of a sample: BOM, else UTF-8 validity, else GBK-like pairs → GB18030, else cp1252. */
+/**
+ * Encoding of a sample: BOM, else UTF-8 when (nearly) all multi-byte sequences are valid UTF-8 —
+ * a file that is mostly UTF-8 with a few lines in another encoding stays UTF-8 and those lines are
+ * rejected — else GBK-like pairs → GB18030, else cp1252.
+ */
 export function detectEncoding(bytes: Uint8Array): EncodingGuess {
   const bom = bomOf(bytes);
   if (bom) return bom;
-  if (isUtf8(bytes)) return { encoding: 'utf-8', bom: 0 };
+  const u = utf8Tally(bytes);
+  if (u.bad === 0 || u.ok >= u.bad) return { encoding: 'utf-8', bom: 0 };
   const t = new GbTally();
   t.add(bytes);
   return { encoding: t.looksChinese() ? 'gb18030' : 'cp1252', bom: 0 };
+}
+
+/** Valid multi-byte UTF-8 sequences and invalid bytes in a sample (a sequence cut off by its end counts as valid). */
+export function utf8Tally(b: Uint8Array): { ok: number; bad: number } {
+  let ok = 0, bad = 0, i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) { i++; continue; }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
+    let k = 1;
+    while (k <= need && i + k < n && (b[i + k] & 0xc0) === 0x80) k++;
+    if (need && (k > need || i + k >= n)) { ok++; i += k; } else { bad++; i++; }
+  }
+  return { ok, bad };
 }
 
 /** Strict UTF-8 check; a sequence cut off by the end of the sample still counts as valid. */
