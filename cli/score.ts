@@ -2,7 +2,7 @@
  * `pyramid score`: read the exports, summarize, score, and write customers.csv, rejects.csv and
  * summary.json into the output folder. One function so every caller (CLI, scripts) runs the same steps.
  */
-import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
@@ -69,16 +69,21 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
-  mkdirSync(outDir, { recursive: true });
   // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
+  // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
+  const hadOut = existsSync(outDir);
   const rejects = openRejectWriter(join(outDir, 'rejects.csv'));
   let data: Awaited<ReturnType<typeof loadDataset>>;
   try {
     data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
       loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
-  } finally {
-    rejects.close();
+  } catch (e) {
+    rejects.discard();
+    if (!hadOut) try { rmdirSync(outDir); } catch { /* not created, or not empty */ }
+    throw e;
   }
+  rejects.close();
+  mkdirSync(outDir, { recursive: true });
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });

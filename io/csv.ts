@@ -1,5 +1,5 @@
 /** CSV output helpers (papaparse unparse): always comma-delimited UTF-8 with a header row. */
-import { closeSync, createWriteStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Papa from 'papaparse';
 import type { Reject } from '../core/types.ts';
@@ -45,38 +45,53 @@ export function rejectsCsv(rejects: Reject[]): string {
 export interface RejectWriter {
   /** Appends one reject (synchronously, in blocks: memory stays bounded however many come). */
   write(r: Reject): void;
+  /** Flushes and closes; the file exists afterwards (header only when there were no rejects). */
   close(): void;
+  /** Closes and deletes the file (a failed run leaves no partial rejects.csv). */
+  discard(): void;
   /** Rejects not written because `maxBytes` was reached. */
   readonly dropped: number;
-  readonly bytes: number;
 }
 
-/** rejects.csv written as rejects arrive, for an ingest's `onReject`; stops writing past `maxBytes`. */
+/**
+ * rejects.csv written as rejects arrive, for an ingest's `onReject`; stops writing past `maxBytes`.
+ * The file (and its folder) is created at the first reject or at `close`, not before.
+ */
 export function openRejectWriter(path: string, maxBytes = Infinity): RejectWriter {
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
+  let fd = -1;
   let block: OutCell[][] = [];
-  let bytes = 0, dropped = 0, open = true;
+  let bytes = 0, dropped = 0, closed = false;
   const put = (s: string) => { const b = Buffer.from(s, 'utf8'); writeSync(fd, b); bytes += b.length; };
+  const open = () => {
+    if (fd >= 0) return;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'w');
+    put(Papa.unparse([REJECT_HEADER], { newline: '\n' }) + '\n');
+  };
   const flush = () => {
     if (!block.length) return;
+    open();
     put(Papa.unparse(block, { newline: '\n' }) + '\n');
     block = [];
   };
-  put(Papa.unparse([REJECT_HEADER], { newline: '\n' }) + '\n');
   return {
     get dropped() { return dropped; },
-    get bytes() { return bytes; },
     write(r) {
       if (bytes >= maxBytes) { dropped++; return; }
       block.push(rejectRow(r));
       if (block.length === 1000) flush();
     },
     close() {
-      if (!open) return;
-      open = false;
+      if (closed) return;
+      closed = true;
       flush();
+      open();
       closeSync(fd);
+    },
+    discard() {
+      if (!closed && fd >= 0) closeSync(fd);
+      closed = true;
+      if (fd >= 0) rmSync(path, { force: true });
     },
   };
 }

@@ -46,7 +46,7 @@ export function detectEncoding(bytes: Uint8Array): EncodingGuess {
   return { encoding: t.looksChinese() ? 'gb18030' : 'cp1252', bom: 0 };
 }
 
-/** Valid multi-byte UTF-8 sequences and invalid bytes in a sample (a sequence cut off by its end counts as valid). */
+/** Valid multi-byte UTF-8 sequences and invalid bytes in a sample (a sequence cut off by its end counts as neither). */
 export function utf8Tally(b: Uint8Array): { ok: number; bad: number } {
   let ok = 0, bad = 0, i = 0;
   const n = b.length;
@@ -56,7 +56,7 @@ export function utf8Tally(b: Uint8Array): { ok: number; bad: number } {
     const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 0;
     let k = 1;
     while (k <= need && i + k < n && (b[i + k] & 0xc0) === 0x80) k++;
-    if (need && (k > need || i + k >= n)) { ok++; i += k; } else { bad++; i++; }
+    if (need && k > need) { ok++; i += k; } else if (need && i + k >= n) break; else { bad++; i++; }
   }
   return { ok, bad };
 }

@@ -24,7 +24,8 @@ export interface RejectLog {
   sorted(): Reject[];
 }
 
-export function createRejectLog(limit: number, sink?: RejectSink): RejectLog {
+export function createRejectLog(limit: number | undefined, sink?: RejectSink): RejectLog {
+  const max = limit ?? 100;
   const byReason: Record<string, number> = {};
   const examples: Reject[] = [];
   return {
@@ -32,7 +33,7 @@ export function createRejectLog(limit: number, sink?: RejectSink): RejectLog {
     add(r) {
       if (r.value !== undefined) r.value = excerpt(r.value);
       byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
-      if (examples.length < limit) examples.push(r);
+      if (examples.length < max) examples.push(r);
       sink?.(r);
     },
     sorted() {
