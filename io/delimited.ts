@@ -105,7 +105,7 @@ export class DelimitedRecords {
   private fail(): void {
     const [first, ...rest] = this.pend;
     this.pend = [];
-    this.sink.bad(first.line, 'bad-quote', `A quoted field opened here does not close into a well-formed record within ${MAX_RECORD_LINES} lines`, first.text);
+    this.sink.bad(first.line, 'bad-quote', 'A quote opened on this line never closes into a well-formed record (a stray ")', first.text);
     for (const l of rest) this.line(l.text, l.line, l.flags);
   }
 
