@@ -15,6 +15,7 @@ import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../c
 import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
+import { excerpt } from '../core/ingest/rejects.ts';
 import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
@@ -277,7 +278,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
         ...(surveys.length ? { surveys } : {}),
       }, profile, undefined, (r) => rejects.writer.write(r));
     } catch (e) {
-      const message = (e as Error).message;
+      const message = excerpt((e as Error).message, 600);
       rejects.writer.write({ source: dataset, line: 0, column: null, reason: 'unusable-file', message });
       return fail(message, rejects);
     }

@@ -88,6 +88,8 @@ class RowSink {
   width = -1;
   badEncoding = 0;
   private amountCols: number[] = [];
+  /** Columns some role reads: a short row may only lack columns outside this set. */
+  private roleCols = new Set<number>();
   constructor(private ingest: TableIngest<unknown>, private kind: TableKind, private profile: Profile, private name: string, private meta: Partial<Detection>, private comma: boolean) {}
   detection: Detection | null = null;
 
@@ -115,10 +117,17 @@ class RowSink {
     this.ingest.row(cells, line);
   }
 
-  /** Extra fields explained by an unquoted thousands separator in exactly one amount column, or trailing empty fields. */
+  /**
+   * A row of the wrong width that loses nothing: extra fields explained by an unquoted thousands
+   * separator in exactly one amount column, extra fields that are all empty, or missing trailing
+   * fields that no role reads (some writers drop trailing empty cells).
+   */
   private fit(cells: string[]): string[] | null {
     const extra = cells.length - this.width;
-    if (extra <= 0) return null;
+    if (extra < 0) {
+      for (let i = cells.length; i < this.width; i++) if (this.roleCols.has(i)) return null;
+      return [...cells, ...new Array<string>(-extra).fill('')];
+    }
     if (this.comma) {
       const hits = this.amountCols.filter((i) => THOUSANDS_HEAD.test(cells[i])
         && cells.slice(i + 1, i + extra).every((c) => THOUSANDS_MID.test(c)) && THOUSANDS_TAIL.test(cells[i + extra]));
@@ -147,11 +156,11 @@ class RowSink {
       throw e instanceof InputError ? e : new InputError(`${this.name}: ${(e as Error).message}`);
     }
     const headers = this.detection.headers;
-    for (const role of AMOUNT_ROLES) {
-      const col = this.detection.columns[role];
-      if (col === undefined) continue;
+    for (const [role, col] of Object.entries(this.detection.columns)) {
       const i = /^#\d+$/.test(col) ? Number(col.slice(1)) - 1 : headers.indexOf(col);
-      if (i >= 0) this.amountCols.push(i);
+      if (i < 0) continue;
+      this.roleCols.add(i);
+      if (AMOUNT_ROLES.includes(role)) this.amountCols.push(i);
     }
     Object.assign(this.detection, this.meta);
   }
