@@ -268,6 +268,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   let t = now();
   let data: Awaited<ReturnType<typeof loadDataset>>;
   const rejects = tempRejects();
+  // `return await` below: the temporary rejects file must outlive its upload (finally disposes it).
   try {
     try {
       const customers = byKind('customers');
@@ -280,7 +281,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     } catch (e) {
       const message = excerpt((e as Error).message, 600);
       rejects.writer.write({ source: dataset, line: 0, column: null, reason: 'unusable-file', message });
-      return fail(message, rejects);
+      return await fail(message, rejects);
     }
     timings.loadMs = now() - t;
     record.counts = data.counts;
@@ -288,7 +289,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
       data.warnings.push(`rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${rejects.writer.dropped} more rejects are only counted (rejectReasons in summary.json)`);
     }
     if (data.summaries.length === 0) {
-      return fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, rejects);
+      return await fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, rejects);
     }
 
     t = now();
