@@ -17,13 +17,22 @@ export interface DecodeReport {
 
 interface Decoder { decode(b: Uint8Array, final: boolean): string }
 
-function decoderFor(encoding: Encoding): Decoder {
-  if (encoding === 'latin1') return { decode: (b) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1') };
-  const d = new TextDecoder(encoding === 'cp1252' ? 'windows-1252' : encoding);
-  return { decode: (b, final) => d.decode(b, { stream: !final }) };
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length);
+
+/** Windows-1252 bytes 0x80–0x9F (the rest is Latin-1); unassigned bytes stay C1 controls, as in WHATWG. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+/** Node's TextDecoder('windows-1252') decodes as Latin-1 in some versions, so cp1252 is mapped here. */
+function cp1252(b: Uint8Array): string {
+  return asBuffer(b).toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
-const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length);
+function decoderFor(encoding: Encoding): Decoder {
+  if (encoding === 'latin1') return { decode: (b) => asBuffer(b).toString('latin1') };
+  if (encoding === 'cp1252') return { decode: cp1252 };
+  const d = new TextDecoder(encoding);
+  return { decode: (b, final) => d.decode(b, { stream: !final }) };
+}
 
 /** Decoded text of `bytes`; `choice` is the profile's encoding (`auto` or a name). */
 export async function* decodeStream(bytes: AsyncIterable<Uint8Array>, choice: string, report: DecodeReport): AsyncIterable<string> {

@@ -92,9 +92,18 @@ export class GbTally {
   common = 0;
   rare = 0;
   invalid = 0;
+  /** Chunks that on their own do not look like Chinese text (Latin-1 or UTF-8 in the middle of a GBK file). */
+  oddChunks = 0;
   private carry = -1;
 
   add(b: Uint8Array): void {
+    const c0 = this.common, r0 = this.rare + this.invalid;
+    this.scan(b);
+    const odd = this.rare + this.invalid - r0;
+    if (odd >= 3 && odd > (this.common - c0) * 0.2) this.oddChunks++;
+  }
+
+  private scan(b: Uint8Array): void {
     let i = 0;
     const n = b.length;
     if (this.carry >= 0 && n) { this.pair(this.carry, b[0], b[1]); i = this.skip(b[0]); this.carry = -1; }
@@ -127,8 +136,8 @@ export class GbTally {
     return total > 0 && this.invalid <= total * 0.01 && this.common >= 2 * this.rare;
   }
 
-  /** After a GB18030 decision: enough rare characters to suspect another encoding somewhere. */
+  /** After a GB18030 decision: enough rare characters, overall or in one chunk, to suspect another encoding there. */
   suspicious(): boolean {
-    return this.rare + this.invalid >= 3 && this.rare + this.invalid > this.common * 0.2;
+    return this.oddChunks > 0 || (this.rare + this.invalid >= 3 && this.rare + this.invalid > this.common * 0.2);
   }
 }
