@@ -3,7 +3,8 @@
  * bad record so that a bad record costs exactly one line:
  * - a line without a double quote is split on the delimiter (the fast path);
  * - a field that starts with `"` is quoted: `""` is a quote, and the closing quote must be followed
- *   by the delimiter or the line end; a quote inside an unquoted field is kept as text (`5" tube`);
+ *   by the delimiter or the line end (spaces between are allowed); a quote inside an unquoted field
+ *   is kept as text (`5" tube`);
  * - a quoted field may span lines (an address, a note) — at most MAX_RECORD_LINES lines and
  *   maxChars characters, and the record it ends must have the header's field count. When the quote
  *   never closes within that bound, closes into garbage, or gives the wrong field count, only the
@@ -42,6 +43,7 @@ function parse(text: string, i: number, inQuote: boolean, d: string, st: State):
       }
       st.cells.push(st.field);
       st.field = '';
+      while (i < n && text.charCodeAt(i) === 32 && d !== ' ') i++; // `"a" ,b`: spaces after a closing quote
       if (i === n) return DONE;
       if (!text.startsWith(d, i)) return BAD;
       i += d.length;

@@ -11,6 +11,7 @@ import { resolveProfile } from '../../core/config.ts';
 import { InputError } from '../../core/ingest/errors.ts';
 import { readTable } from '../../io/read.ts';
 import { LineSplitter } from '../../io/lines.ts';
+import { splitLine } from '../../io/delimited.ts';
 import { decodeStream } from '../../io/decode.ts';
 
 const profile = (extra: Record<string, unknown> = {}) => resolveProfile({ asOf: '2024-12-31', timeUnit: 'day', ...extra });
@@ -165,5 +166,15 @@ describe('chunk boundaries', () => {
         expect(await decodeAll(parts)).toBe(enc === 'cp1252' ? text.replace(/[客户]/g, 'x') : text);
       },
     ), { numRuns: 300 });
+  });
+});
+
+describe('quoting details', () => {
+  it('splits RFC 4180 fields, keeps quotes inside unquoted fields, and rejects text after a closing quote', () => {
+    expect(splitLine('a,"b,c","d""e",f', ',')).toEqual(['a', 'b,c', 'd"e', 'f']);
+    expect(splitLine('5" tube,"x" ,y', ',')).toEqual(['5" tube', 'x', 'y']);
+    expect(splitLine('a,', ',')).toEqual(['a', '']);
+    expect(splitLine('"Best" seller,1', ',')).toBeNull();
+    expect(splitLine('a,"open', ',')).toBeNull();
   });
 });
