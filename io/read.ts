@@ -1,8 +1,9 @@
 /**
- * Node-side readers: files or byte streams → rows → the core ingest. Streaming throughout: a file
- * is never held in memory whole. Formats are sniffed from the bytes (gzip, XLSX, JSONL, delimited
- * text with comma / semicolon / tab / pipe, whitespace-aligned text); encodings from the bytes
- * (byte-order marks, UTF-8 validity, else GB18030), unless the profile fixes them.
+ * Node-side readers: files or byte streams → rows → the core ingest. Streaming throughout: a text
+ * file is never held in memory whole. Formats are sniffed from the bytes (gzip, XLSX, JSONL,
+ * delimited text with comma / semicolon / tab / pipe, whitespace-aligned text); encodings too
+ * (io/decode.ts), unless the profile fixes them. Every physical data line becomes one row read:
+ * accepted, or rejected with its line number (docs/ingest.md, "Accounting").
  */
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -214,6 +215,36 @@ async function peekText(src: AsyncIterable<string>, min: number): Promise<{ samp
   return { sample: parts.join(''), text: all() };
 }
 
+/** Per-format handling of physical lines; `counts` gives the header, blank and joined lines seen. */
+function lineReader(format: 'jsonl' | 'whitespace' | 'delimited', delimiter: string, sink: RowSink, name: string, max: number) {
+  let header = 0, blank = 0;
+  const noteHeader = (was: boolean) => { if (!was && sink.header) header = 1; };
+  if (format === 'jsonl') {
+    return { onLine: (t: string, n: number, f: number) => { if (!jsonLine(sink, name, t, n, f)) blank++; }, end() {}, counts: () => ({ header: 0, blank, joined: 0 }) };
+  }
+  if (format === 'whitespace') {
+    const onLine = (t: string, n: number, f: number) => {
+      const s = t.trim();
+      if (s === '') { blank++; return; }
+      if (f & HAS_FFFD) { sink.bad(n, 'bad-encoding', 'Characters not valid in the file\'s encoding (U+FFFD)', s); return; }
+      const was = sink.started;
+      sink.record(s.split(/\s+/), n);
+      noteHeader(was);
+    };
+    return { onLine, end() {}, counts: () => ({ header, blank, joined: 0 }) };
+  }
+  const rec = new DelimitedRecords(delimiter, max, {
+    get width() { return sink.width; },
+    record(cells, n) { const was = sink.started; sink.record(cells, n); noteHeader(was); },
+    bad: (n, reason, message, t) => sink.bad(n, reason, message, t),
+  });
+  return {
+    onLine: (t: string, n: number, f: number) => rec.line(n === 1 && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t, n, f),
+    end: () => rec.end(),
+    counts: () => ({ header, blank: rec.blank, joined: rec.joined }),
+  };
+}
+
 async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink): Promise<RowSink> {
   const report: DecodeReport = { encoding: 'utf-8', warnings: [] };
   const { sample: raw, text } = await peekText(decodeStream(bytes, profile.encoding, report), SNIFF_BYTES);
@@ -221,55 +252,25 @@ async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta
   if (sample.includes('\u0000')) throw new InputError(`${name}: looks like a binary file, not a table`);
   const jsonl = /^\s*\{/.test(sample);
   const delimiter = jsonl ? ',' : profile.delimiter === 'auto' ? sniffDelimiter(sample) : profile.delimiter;
+  if (!jsonl) meta.delimiter = delimiter === '\t' ? 'tab' : delimiter;
+  meta.format = jsonl ? 'jsonl' : delimiter === 'whitespace' ? 'whitespace' : 'delimited';
   const sink = makeSink(delimiter === ',');
   const max = profile.maxRecordBytes;
-  let header = 0, blank = 0;
-  let onLine: (text: string, line: number, flags: number) => void;
-  let records: DelimitedRecords | null = null;
-  if (jsonl) {
-    meta.format = 'jsonl';
-    onLine = (t, n, f) => { if (!jsonLine(sink, name, t, n, f)) blank++; };
-  } else {
-    meta.delimiter = delimiter === '\t' ? 'tab' : delimiter;
-    if (delimiter === 'whitespace') {
-      meta.format = 'whitespace';
-      onLine = (t, n, f) => {
-        const s = t.trim();
-        if (s === '') { blank++; return; }
-        if (f & HAS_FFFD) { sink.bad(n, 'bad-encoding', 'Characters not valid in the file\'s encoding (U+FFFD)', s); return; }
-        const was = sink.started;
-        sink.record(s.split(/\s+/), n);
-        if (!was && sink.header) header = 1;
-      };
-    } else {
-      meta.format = 'delimited';
-      const rec = records = new DelimitedRecords(delimiter, max, {
-        get width() { return sink.width; },
-        record(cells, n) { const was = sink.started; sink.record(cells, n); if (!was && sink.header) header = 1; },
-        bad: (n, reason, message, t) => sink.bad(n, reason, message, t),
-      });
-      onLine = (t, n, f) => rec.line(n === 1 && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t, n, f);
-    }
-  }
-  const lines = new LineSplitter(max, onLine, (n, head) => {
+  const reader = lineReader(meta.format as 'jsonl' | 'whitespace' | 'delimited', delimiter, sink, name, max);
+  const lines = new LineSplitter(max, reader.onLine, (n, head) => {
     if (!sink.started) throw new InputError(`${name}: line ${n} runs past ${max} bytes without a line break — not a table file (or raise --max-record-bytes)`);
     sink.bad(n, 'record-too-long', `Line longer than ${max} bytes (--max-record-bytes)`, head);
   });
-  try {
-    for await (const chunk of text) lines.push(chunk);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${name}: ${(e as Error).message}`);
-  }
+  for await (const chunk of text) lines.push(chunk);
   lines.end();
-  records?.end();
+  reader.end();
   meta.encoding = report.encoding;
   const warnings = report.warnings.map((w) => `${name}: ${w}`);
   if (sink.badEncoding) {
     warnings.push(`${name}: ${sink.badEncoding} line(s) hold bytes that are not ${report.encoding} and were rejected (bad-encoding): the file mixes encodings or was damaged; re-save it in one encoding, or pass --encoding gb18030, latin1 or cp1252 if most of it is in that one`);
   }
   if (warnings.length) meta.warnings = warnings;
-  meta.lines = { physical: lines.lines, header: jsonl ? 0 : header, blank: blank + (records?.blank ?? 0), joined: records?.joined ?? 0 };
+  meta.lines = { physical: lines.lines, ...reader.counts() };
   return sink;
 }
 
