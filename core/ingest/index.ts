@@ -1,6 +1,7 @@
 /** Core ingest: exports → clean rows, per-customer summaries, rejects. Pure: no I/O. */
 export { InputError } from './errors.ts';
-export { detectEncoding, isUtf8, type Encoding, type EncodingGuess } from './encoding.ts';
+export { detectEncoding, isUtf8, utf8Tally, canonicalEncoding, GbTally, type Encoding, type EncodingGuess } from './encoding.ts';
+export { createRejectLog, excerpt, EXCERPT_CHARS, type RejectLog, type RejectSink } from './rejects.ts';
 export { planColumns, looksLikeHeader, normalizeHeader, ROLES, type ColumnPlan } from './columns.ts';
 export {
   createTransactionIngest, CANCEL_STATUSES, MONEY_SCALE,

@@ -32,6 +32,7 @@ export function createRejectLog(limit: number | undefined, sink?: RejectSink): R
     byReason, examples,
     add(r) {
       if (r.value !== undefined) r.value = excerpt(r.value);
+      r.message = excerpt(r.message, 300);
       byReason[r.reason] = (byReason[r.reason] ?? 0) + 1;
       if (examples.length < max) examples.push(r);
       sink?.(r);
