@@ -187,6 +187,21 @@ describe('upload → score → DynamoDB', () => {
     expect(ids.every((id) => id <= 'C10400')).toBe(true);
   });
 
+  it('streams every reject to rejects.csv while summary.json keeps counts by reason and 100 examples', async () => {
+    const lines = readFileSync(path.resolve('examples/sample-en/orders.csv'), 'utf8').trim().split('\n');
+    const bad = Array.from({ length: 700 }, (_, i) => (i % 2 ? `,DX${i},2024-01-01 10:00,1.00,completed,Cup,1,Tmall` : `C${i},DX${i},2024-01-01 10:00,"1.00,completed,Cup,1,Tmall`));
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/noisy/transactions/orders.csv', Body: [...lines, ...bad].join('\n') + '\n' }));
+    const run = await scoreDataset(stack.deps, 'noisy', AS_OF, 'test');
+    expect(run.status).toBe('succeeded');
+    const rejects = (await getText(run.reports.rejects)).trimEnd().split('\n');
+    expect(rejects.length).toBeGreaterThanOrEqual(701);
+    const summary = JSON.parse(await getText(run.reports.summary));
+    expect(summary.rejectReasons['bad-quote']).toBe(350);
+    expect(summary.rejectReasons['missing-customer-id']).toBeGreaterThanOrEqual(350);
+    expect(rejects.length - 1).toBe(Object.values(summary.rejectReasons as Record<string, number>).reduce((a, b) => a + b, 0));
+    expect(summary.rejectExamples).toHaveLength(100);
+  });
+
   it('an invalid profile.json fails the run with its reason instead of retrying forever', async () => {
     await stack.uploadFile(sample('orders.csv'), 'uploads/badprofile/transactions/orders.csv');
     await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/badprofile/profile.json', Body: '{"timeUnit": "fortnight"}' }));
