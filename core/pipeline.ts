@@ -90,7 +90,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
     if (fitted.bgnbd) models.bgnbd = fitted.bgnbd.fit;
     if (fitted.paretonbd) models.paretoNbd = fitted.paretonbd.fit;
     if (fitted.mbgnbd) models.mbgnbd = fitted.mbgnbd.fit;
-    model = fitted[profile.model];
+    model = profile.model === 'auto' ? undefined : fitted[profile.model];
     if (!model) {
       model = fitted.bgnbd ?? fitted.paretonbd ?? fitted.mbgnbd;
       warnings.push(
