@@ -1,6 +1,7 @@
 /**
  * The `pyramid` command line (parsing and dispatch; cli/main.ts is the entry point).
- * Exit codes: 0 done, 2 unusable input or bad arguments, 1 unexpected failure.
+ * Exit codes: 0 done, 2 a user error (bad flag or profile, unusable or missing input, unwritable
+ * output), 1 unexpected failure. Every error is one line on stderr.
  */
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/ingest/errors.ts';
@@ -36,9 +37,11 @@ Options:
   --time-zone TZ          IANA zone for timestamps with an offset (default Asia/Shanghai)
   --dedupe                reject exact duplicate lines
   --summary-only          write the per-customer summaries without model scores
-  --locale L              en | zh-CN (column labels of customers.csv)
+  --locale L              en | zh-CN (labels and header row of customers.csv)
+  --no-bom                CSV files without the UTF-8 byte order mark (kept by default for Excel)
 
-Writes DIR/customers.csv, DIR/rejects.csv and DIR/summary.json.
+Writes DIR/customers.csv, DIR/rejects.csv and DIR/summary.json (each to a temporary file, then
+renamed; never onto an input). Exit codes: 0 done, 2 user error, 1 unexpected failure.
 Example:
   pyramid score orders.csv.gz --as-of 2024-12-31 --time-unit week --out out
 `;
@@ -55,6 +58,7 @@ export function parseCli(argv: string[]) {
       horizon: { type: 'string' }, 'discount-rate': { type: 'string' }, margin: { type: 'string' }, 'tier-scheme': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
+      'no-bom': { type: 'boolean' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -79,6 +83,7 @@ export function parseCli(argv: string[]) {
   if (values.model !== undefined) o.model = values.model;
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
+  if (values['no-bom']) o.bom = false;
   num('horizon', values.horizon, 'horizon');
   num('discount-rate', values['discount-rate'], 'discountRate');
   num('margin', values.margin, 'margin');
@@ -108,9 +113,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
     return 0;
   } catch (e) {
-    const usage = e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`pyramid: ${(e as Error).message.split('\n')[0]}\n`);
-    return usage ? 2 : 1;
+    process.stderr.write(`pyramid: ${oneLine((e as Error).message)}\n`);
+    return isUserError(e) ? 2 : 1;
   }
+}
+
+/** File-system errors the user can fix (a missing folder, no permission, a file where a folder should be). */
+const USER_FS_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EEXIST', 'ENOSPC', 'EDQUOT']);
+
+export function isUserError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return e instanceof InputError || (typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || USER_FS_ERRORS.has(code)));
+}
+
+/** The first line of a message, at most 500 characters (input content is never echoed at length). */
+function oneLine(message: string): string {
+  const line = String(message).split(/\r\n|\r|\n/)[0];
+  return line.length > 500 ? `${line.slice(0, 497)}…` : line;
 }
 

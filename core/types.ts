@@ -114,6 +114,8 @@ export interface SurveyResponse {
 /** What column detection found, reported in summary.json. */
 export interface Detection {
   kind: TableKind;
+  /** The file (name, S3 key or sheet) this detection describes. */
+  source: string;
   /** role → header text (or `#3` for a headerless column index). */
   columns: Record<string, string>;
   /** Header texts seen, as trimmed. */

@@ -28,20 +28,23 @@ function base(kind: TableKind, profile: Profile) {
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
   let plan: ColumnPlan | null = null;
   let detection: Detection | null = null;
+  /** One detection per source file, in reading order. */
+  const detections: Detection[] = [];
   let source = '';
   return {
-    rejects, counts,
+    rejects, counts, detections,
     get plan() { return plan!; },
     get detection() { return detection!; },
+    /** The table's date order, decided over every file, reported on each file's detection. */
+    setDateOrder(order: Detection['dateOrder']) { for (const d of detections) d.dateOrder = order; },
     begin(src: string, header: Cell[] | null): Detection {
       source = src;
       plan = planColumns(kind, header ? header.map(text) : null, profile.columns);
       if (plan.index.customer === undefined) {
         throw new InputError(`${src}: no customer id column found; headers seen: ${plan.headers.join(', ') || 'none (headerless file)'}. Map it with customer=COLUMN`);
       }
-      if (detection) {
-        for (const [k, v] of Object.entries(plan.names)) detection.columns[k] ??= v;
-      } else detection = { kind, columns: { ...plan.names }, headers: plan.headers };
+      detection = { kind, source: src, columns: { ...plan.names }, headers: plan.headers };
+      detections.push(detection);
       return detection;
     },
     reject(line: number, column: string | null, reason: string, message: string, value?: Cell) {
@@ -119,7 +122,7 @@ export function createCustomerIngest(profile: Profile): TableIngest<CustomersIng
         const with_ = records.filter((r) => r[field] !== undefined);
         const { days, order } = resolveDates(with_.map((r) => r[field]!), profile);
         with_.forEach((r, i) => { if (Number.isFinite(days[i])) r[field] = days[i]; else delete r[field]; });
-        if (with_.length && field === 'signupDay') b.detection.dateOrder = order;
+        if (with_.length && field === 'signupDay') b.setDateOrder(order);
       }
       return { records, rejects: b.rejects, counts: b.counts, detection: b.detection };
     },
@@ -181,7 +184,7 @@ export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestR
     },
     finish() {
       const { days, order } = resolveDates(rows.map((x) => x.r.day), profile);
-      b.detection.dateOrder = order;
+      b.setDateOrder(order);
       const maxCsat = rows.reduce((m, x) => Math.max(m, x.r.csat ?? 0), 0);
       const maxNps = rows.reduce((m, x) => Math.max(m, x.r.nps ?? 0), 0);
       const responses: SurveyResponse[] = [];
@@ -190,7 +193,7 @@ export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestR
         if (!Number.isFinite(day) || day > asOfDay) {
           b.counts.accepted--;
           b.counts.rejected++;
-          b.rejects.push({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: Number.isFinite(day) ? 'after-as-of' : 'bad-date', message: Number.isFinite(day) ? 'Survey dated after the as-of date' : 'Not a date in the column order' });
+          b.rejects.push({ source: x.source, line: x.line, column: b.detections.find((d) => d.source === x.source)?.columns.surveyDate ?? null, reason: Number.isFinite(day) ? 'after-as-of' : 'bad-date', message: Number.isFinite(day) ? 'Survey dated after the as-of date' : 'Not a date in the column order' });
           return;
         }
         const r = { ...x.r, day };

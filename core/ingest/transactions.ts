@@ -109,7 +109,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
     beginSource(source, header) {
       if (sources.length >= 65535) throw new InputError('Too many sources for one ingest (65535 at most)');
       const plan = planColumns('transactions', header ? header.map((h) => String(h ?? '')) : null, profile.columns);
-      const detection: Detection = { kind: 'transactions', columns: plan.names, headers: plan.headers };
+      const detection: Detection = { kind: 'transactions', source, columns: plan.names, headers: plan.headers };
       const at = (r: ColumnRole): number => plan.index[r] ?? -1;
       const seenHeaders = plan.headers.length ? plan.headers.join(', ') : 'none (headerless file)';
       if (at('customer') < 0) throw new InputError(`${source}: no customer id column found; headers seen: ${seenHeaders}. Map it with customer=COLUMN`);

@@ -87,7 +87,8 @@ describe('scoring pipeline on a simulated BG/NBD + Gamma-Gamma base', () => {
     expect(t.rows).toHaveLength(run.customers.length);
     expect(t.rows[0][1]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const zh = scoreTable(run, 'zh-CN');
-    const tierCol = zh.header.indexOf('tier');
+    const tierCol = zh.columns.indexOf('tier');
+    expect(zh.header[tierCol]).toBe('金字塔层级');
     expect(new Set(zh.rows.map((r) => r[tierCol]))).toEqual(new Set(['铂金', '黄金', '铁质', '铅质']));
     const j = JSON.parse(JSON.stringify(summaryJson(run)));
     expect(Object.keys(j.models.bgnbd)).toEqual(expect.arrayContaining(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors']));
@@ -135,10 +136,10 @@ describe('scoring pipeline with master data and surveys', () => {
 
   it('writes class columns with Chinese labels', () => {
     const t = scoreTable(run, 'zh-CN');
-    expect(t.header.slice(-7)).toEqual(['class_frequency', 'class_type', 'class_region', 'class_settlement', 'class_receivables', 'class_pipeline', 'class_channel']);
+    expect(t.columns.slice(-7)).toEqual(['class_frequency', 'class_type', 'class_region', 'class_settlement', 'class_receivables', 'class_pipeline', 'class_channel']);
     const row = t.rows.find((r) => r[0] === a)!;
     expect(row.slice(-6)).toEqual(['企业', '本地', '赊销', '呆死账', '未知', '线上']);
-    expect(row[t.header.indexOf('satisfaction_level')]).toBe(3);
+    expect(row[t.columns.indexOf('satisfaction_level')]).toBe(3);
   });
 
   it('nets the cost to serve out of CLV', () => {
