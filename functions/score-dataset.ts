@@ -204,7 +204,9 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   let profile: Profile | undefined;
   let profileError: string | undefined;
   try {
-    profile = resolveProfile({ ...deps.profiles?.[dataset], ...JSON.parse(customText), asOf });
+    const custom: unknown = JSON.parse(customText);
+    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) throw new Error(`expected a JSON object of settings, got ${customText.slice(0, 40)}`);
+    profile = resolveProfile({ ...deps.profiles?.[dataset], ...custom, asOf });
   } catch (e) {
     profileError = `${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`;
   }
@@ -290,9 +292,9 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   const table = scoreTable(run, profile.locale);
   const scoresKey = reportKey(dataset, runId, 'scores.csv');
   const summaryKey = reportKey(dataset, runId, 'summary.json');
-  await putReport(deps, scoresKey, toCsv(table.header, table.rows), 'text/csv; charset=utf-8');
+  await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
   await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
-  await putReport(deps, rejectsKey, rejectsCsv(data.rejects), 'text/csv; charset=utf-8');
+  await putReport(deps, rejectsKey, rejectsCsv(data.rejects, { bom: profile.bom }), 'text/csv; charset=utf-8');
   record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
   timings.reportMs = now() - t;
 
