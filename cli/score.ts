@@ -40,7 +40,9 @@ export function buildProfile(config: string | undefined, overrides: Record<strin
     try { base = JSON.parse(readFileSync(config, 'utf8')); } catch (e) { throw new InputError(`${config}: not a readable JSON profile (${(e as Error).message})`); }
   }
   const merged: Record<string, unknown> = { ...base, ...overrides };
-  if (base.columns && overrides.columns) merged.columns = { ...(base.columns as object), ...(overrides.columns as object) };
+  for (const k of ['columns', 'customerColumns', 'surveyColumns', 'statuses', 'dateWindow']) {
+    if (base[k] && overrides[k] && typeof base[k] === 'object') merged[k] = { ...(base[k] as object), ...(overrides[k] as object) };
+  }
   try { return resolveProfile(merged); } catch (e) { throw new InputError((e as Error).message); }
 }
 

@@ -6,13 +6,14 @@ import type { Locale, TimeUnit } from './types.ts';
 
 export type ColumnRole =
   | 'customer' | 'date' | 'amount' | 'quantity' | 'unitPrice' | 'orderId' | 'status' | 'refund'
-  | 'cost' | 'margin' | 'productCode' | 'description' | 'channel'
+  | 'cost' | 'margin' | 'productCode' | 'description' | 'channel' | 'cancelledAt'
   // customers table
   | 'name' | 'type' | 'industry' | 'region' | 'country' | 'segment' | 'settlement' | 'receivable'
   | 'overdueDays' | 'pipelineStage' | 'size' | 'acquisitionCost' | 'serviceCost' | 'signupDate' | 'churnDate'
   // surveys table
   | 'csat' | 'nps' | 'willReturn' | 'willRecommend' | 'surveyDate';
 
+export type StatusClass = 'kept' | 'cancelled' | 'refunded' | 'unpaid';
 export type TierScheme = 'zeithaml' | 'ibm' | 'pareto' | 'custom';
 export type PurchaseModelKind = 'bgnbd' | 'paretonbd' | 'mbgnbd';
 
@@ -24,8 +25,16 @@ export interface Profile {
   /** IANA zone used to turn timestamps with an offset into calendar days. */
   timeZone: string;
   locale: Locale;
-  /** Explicit column map (role → header text, or 1-based column number for headerless files). Overrides detection. */
+  /** Explicit column map of TRANSACTION files (role → header text, or 1-based column number for headerless files). Overrides detection. */
   columns: Partial<Record<ColumnRole, string | number>>;
+  /** The same, for customer master-data files. */
+  customerColumns: Partial<Record<ColumnRole, string | number>>;
+  /** The same, for survey files. */
+  surveyColumns: Partial<Record<ColumnRole, string | number>>;
+  /** Status values (the export's text or numeric code, matched after trim + case-fold) → class; overrides the keyword rules. */
+  statuses: Record<string, StatusClass>;
+  /** Plausible dates: earlier than `from` or later than `to` (default: as-of + 1 day) are rejected. */
+  dateWindow: { from: string; to?: string };
   /** Whether the file has a header row. `auto` guesses from the first row. */
   header: 'auto' | boolean;
   dateOrder: 'auto' | 'YMD' | 'MDY' | 'DMY';
@@ -91,6 +100,10 @@ export const DEFAULT_PROFILE: Profile = {
   timeZone: 'Asia/Shanghai',
   locale: 'en',
   columns: {},
+  customerColumns: {},
+  surveyColumns: {},
+  statuses: {},
+  dateWindow: { from: '1990-01-01' },
   header: 'auto',
   dateOrder: 'auto',
   encoding: 'auto',
@@ -114,7 +127,7 @@ export const DEFAULT_PROFILE: Profile = {
 
 const TIME_UNITS = ['day', 'week', 'month'];
 const ALL_ROLES: ColumnRole[] = [
-  'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund', 'cost', 'margin', 'productCode', 'description', 'channel',
+  'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund', 'cost', 'margin', 'productCode', 'description', 'channel', 'cancelledAt',
   'name', 'type', 'industry', 'region', 'country', 'segment', 'settlement', 'receivable', 'overdueDays', 'pipelineStage', 'size', 'acquisitionCost',
   'serviceCost', 'signupDate', 'churnDate', 'csat', 'nps', 'willReturn', 'willRecommend', 'surveyDate',
 ];
@@ -183,13 +196,33 @@ export function resolveProfile(partial: unknown): Profile {
   num('discountRate', 0, 10);
   num('margin', 0, 1);
   str('sheet'); str('homeRegion'); str('homeCountry');
-  if (p.columns !== undefined) {
-    if (typeof p.columns !== 'object' || p.columns === null || Array.isArray(p.columns)) errors.push('columns: must be an object role → header or column number');
-    else for (const [role, ref] of Object.entries(p.columns)) {
-      if (!ALL_ROLES.includes(role as ColumnRole)) errors.push(`columns.${role}: unknown role (known: ${ALL_ROLES.join(', ')})`);
+  for (const key of ['columns', 'customerColumns', 'surveyColumns'] as const) {
+    const map = p[key];
+    if (map === undefined) continue;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) errors.push(`${key}: must be an object role → header or column number`);
+    else for (const [role, ref] of Object.entries(map)) {
+      if (!ALL_ROLES.includes(role as ColumnRole)) errors.push(`${key}.${role}: unknown role (known: ${ALL_ROLES.join(', ')})`);
       else if (!(typeof ref === 'string' && ref.trim() !== '') && !(typeof ref === 'number' && Number.isInteger(ref) && ref >= 1)) {
-        errors.push(`columns.${role}: must be a header text or a 1-based column number`);
-      } else out.columns[role as ColumnRole] = ref as string | number;
+        errors.push(`${key}.${role}: must be a header text or a 1-based column number`);
+      } else out[key][role as ColumnRole] = ref as string | number;
+    }
+  }
+  if (p.statuses !== undefined) {
+    if (typeof p.statuses !== 'object' || p.statuses === null || Array.isArray(p.statuses)) errors.push('statuses: must be an object status value → kept | cancelled | refunded | unpaid');
+    else for (const [value, cls] of Object.entries(p.statuses)) {
+      if (cls === 'kept' || cls === 'cancelled' || cls === 'refunded' || cls === 'unpaid') out.statuses[value] = cls;
+      else errors.push(`statuses.${value}: must be one of "kept", "cancelled", "refunded", "unpaid", got ${JSON.stringify(cls)}`);
+    }
+  }
+  if (p.dateWindow !== undefined) {
+    const w = p.dateWindow as { from?: unknown; to?: unknown } | null;
+    const extra = w && typeof w === 'object' ? Object.keys(w).filter((k) => k !== 'from' && k !== 'to') : [];
+    if (!w || typeof w !== 'object' || Array.isArray(w)) errors.push('dateWindow: must be { from: "YYYY-MM-DD", to?: "YYYY-MM-DD" }');
+    else {
+      for (const k of extra) errors.push(`dateWindow.${k}: unknown field`);
+      if (w.from !== undefined) { if (isoDate(w.from)) out.dateWindow.from = w.from as string; else errors.push(`dateWindow.from: must be a date YYYY-MM-DD, got ${JSON.stringify(w.from)}`); }
+      if (w.to !== undefined) { if (isoDate(w.to)) out.dateWindow.to = w.to as string; else errors.push(`dateWindow.to: must be a date YYYY-MM-DD, got ${JSON.stringify(w.to)}`); }
+      if (out.dateWindow.to && out.dateWindow.to < out.dateWindow.from) errors.push('dateWindow: "to" must not be before "from"');
     }
   }
   if (p.exclusions !== undefined) {

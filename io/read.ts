@@ -354,7 +354,8 @@ export async function loadDataset(
     const r = ing.finish();
     out.rejects.push(...r.rejects);
     out.counts[kind] = r.counts;
-    out.detections.push(r.detection);
+    out.detections.push(...r.detections);
+    out.warnings.push(...r.warnings);
     if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
     else out.surveys = (r as TableResult<'surveys'>).responses;
   }
