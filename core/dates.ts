@@ -241,12 +241,13 @@ function numberToCode(n: number, timeZone: string): number {
 }
 
 /**
- * The plausible-date window as day numbers: `from` (default 1990-01-01) to `to` (default the as-of
- * day + 1). Dates outside it (typos such as year 1000 or 1899, far-future stamps) are rejected.
+ * The plausible-date window as day numbers: `from` (default 1990-01-01) to `to`. Without `to` the
+ * upper bound is the as-of rule itself (a date after the as-of day is rejected as `after-as-of`),
+ * so `to` is +Infinity here; an explicit `to` rejects later dates as outside the window.
  */
-export function dateWindowDays(span: { from: string; to?: string }, asOfDay: DayNumber): { from: DayNumber; to: DayNumber } {
-  const from = parseIsoDay(span.from);
-  const to = span.to ? parseIsoDay(span.to) : asOfDay + 1;
+export function dateWindowDays(span: { from?: string; to?: string }): { from: DayNumber; to: DayNumber } {
+  const from = span.from ? parseIsoDay(span.from) : NaN;
+  const to = span.to ? parseIsoDay(span.to) : NaN;
   return { from: Number.isFinite(from) ? from : -Infinity, to: Number.isFinite(to) ? to : Infinity };
 }
 

@@ -42,10 +42,9 @@ function base(kind: TableKind, profile: Profile) {
   let plan: ColumnPlan | null = null;
   let detection: Detection | null = null;
   let source = '';
-  const asOfDay = parseIsoDay(profile.asOf);
   return {
     rejects, counts, warnings, detections,
-    span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }, Number.isFinite(asOfDay) ? asOfDay : Infinity),
+    span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }),
     get plan() { return plan!; },
     get detection() { return detection!; },
     get source() { return source; },

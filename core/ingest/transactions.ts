@@ -120,9 +120,9 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   };
 
   const statusClasses = statusMap(profile.statuses ?? {});
-  const span = dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }, asOfDay);
+  const span = dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' });
   const outsideWindow = (day: number): string =>
-    `date outside window: ${dayToIso(day)} is not between ${dayToIso(span.from)} and ${dayToIso(span.to)} (profile dateWindow, --date-from)`;
+    `date outside window: ${dayToIso(day)} is ${day < span.from ? `before ${dayToIso(span.from)}` : `after ${dayToIso(span.to)}`} (profile dateWindow, --date-from)`;
 
   /** The line's amount (or quantity × unit price); NaN after rejecting the line. */
   function lineAmount(s: SourceState, cells: Cell[], line: number): number {
