@@ -94,6 +94,8 @@ const MISSING = new Set(['', 'na', 'n/a', '#n/a', 'null', 'none', 'nan', 'nil', 
 /** Whether a text cell is a missing-value token (`NA`, `N/A`, `#N/A`, `null`, `None`, `-`, `(blank)`, `(空白)`, `无`, `空`, blank …). */
 export function isMissingToken(s: string): boolean {
   if (s.length > 9) return false;
+  const c = s.charCodeAt(0) | 32; // ASCII lower case
+  if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122 && c !== 110 && c !== 117)) return false; // digits, letters but n/u
   return MISSING.has(s.trim().toLowerCase());
 }
 

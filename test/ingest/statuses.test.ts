@@ -28,7 +28,7 @@ describe('status keywords', () => {
   });
 
   it('lets the profile map exact values (numeric POS codes included), over the keywords', () => {
-    const map = statusMap({ 0: 'unpaid', 1: 'kept', 2: 'cancelled', ' Refunded ': 'kept' } as Record<string, 'kept'>);
+    const map = statusMap({ 0: 'unpaid', 1: 'kept', 2: 'cancelled', ' Refunded ': 'kept' });
     expect(classifyStatus('0', map)).toEqual({ cls: 'unpaid', rule: 'profile statuses "0"' });
     expect(classifyStatus(' 2 ', map).cls).toBe('cancelled');
     expect(classifyStatus('refunded', map).cls).toBe('kept');
