@@ -20,8 +20,14 @@ Options:
   --as-of DATE            day the scores are computed as of (required)
   --time-unit U           day | week | month (default week)
   --config FILE           JSON profile; the flags below override its fields
-  --map ROLE=COL,…        column map, e.g. customer=CustomerID,date=3,amount=5
+  --map ROLE=COL,…        column map of the transaction files, e.g. customer=CustomerID,date=3,amount=5
                           (header text or 1-based column number; numbers serve headerless files)
+  --customers-map ROLE=COL,…  the same for the --customers files
+  --survey-map ROLE=COL,…     the same for the --survey files
+  --status-map VALUE=CLASS,…  order status values (text or code) → kept | cancelled | refunded | unpaid,
+                          e.g. 0=unpaid,1=kept,2=cancelled; overrides the keyword rules
+  --date-order O          DMY | MDY | YMD: day/month order of a/b/yyyy dates when the data cannot tell
+  --date-from DATE        earliest plausible date (default 1990-01-01); later than as-of + 1 day is rejected too
   --customers FILE        customer master data (repeatable)
   --survey FILE           survey responses (repeatable)
   --out DIR               output folder (default ./out)
@@ -59,6 +65,8 @@ export function parseCli(argv: string[]) {
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
       'no-bom': { type: 'boolean' },
+      'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
+      'date-from': { type: 'string' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -87,21 +95,34 @@ export function parseCli(argv: string[]) {
   num('horizon', values.horizon, 'horizon');
   num('discount-rate', values['discount-rate'], 'discountRate');
   num('margin', values.margin, 'margin');
-  if (values.map !== undefined) {
-    const columns: Record<string, string | number> = {};
-    for (const part of values.map.split(',')) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw new InputError(`--map expects ROLE=COLUMN pairs separated by commas, got "${part}"`);
-      const col = part.slice(eq + 1).trim();
-      columns[part.slice(0, eq).trim()] = /^\d+$/.test(col) ? Number(col) : col;
-    }
-    o.columns = columns;
+  if (values.map !== undefined) o.columns = columnMap('map', values.map);
+  if (values['customers-map'] !== undefined) o.customerColumns = columnMap('customers-map', values['customers-map']);
+  if (values['survey-map'] !== undefined) o.surveyColumns = columnMap('survey-map', values['survey-map']);
+  if (values['status-map'] !== undefined) o.statuses = Object.fromEntries(pairs('status-map', values['status-map'], 'VALUE=kept|cancelled|refunded|unpaid'));
+  if (values['date-order'] !== undefined) {
+    const d = values['date-order'].toUpperCase();
+    if (d !== 'DMY' && d !== 'MDY' && d !== 'YMD') throw new InputError(`--date-order must be DMY, MDY or YMD, got "${values['date-order']}"`);
+    o.dateOrder = d;
   }
+  if (values['date-from'] !== undefined) o.dateWindow = { from: values['date-from'] };
   return {
     help: false as const,
     files, customers: values.customers, surveys: values.survey, config: values.config, out: values.out,
     overrides: o, summaryOnly: values['summary-only'] ?? false,
   };
+}
+
+/** `A=B,C=D` → [[A, B], [C, D]] (split on the first `=` of each part). */
+function pairs(flag: string, text: string, shape: string): [string, string][] {
+  return text.split(',').map((part) => {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new InputError(`--${flag} expects ${shape} pairs separated by commas, got "${part}"`);
+    return [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+  });
+}
+
+function columnMap(flag: string, text: string): Record<string, string | number> {
+  return Object.fromEntries(pairs(flag, text, 'ROLE=COLUMN').map(([role, col]) => [role, /^\d+$/.test(col) ? Number(col) : col]));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -110,6 +131,7 @@ export async function main(argv: string[]): Promise<number> {
     if (a.help) { process.stdout.write(HELP); return 0; }
     const { outDir, summary } = await runScore({ ...a, progress: true });
     const rows = summary.rows as { read: number; accepted: number; rejected: number };
+    for (const w of (summary.warnings as string[] | undefined) ?? []) process.stderr.write(`pyramid: warning: ${w}\n`);
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
     return 0;
   } catch (e) {

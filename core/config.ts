@@ -9,7 +9,7 @@ import { InputError } from './ingest/errors.ts';
 
 export const COLUMN_ROLES = [
   'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund',
-  'cost', 'margin', 'productCode', 'description', 'channel',
+  'cost', 'margin', 'productCode', 'description', 'channel', 'cancelledAt',
   // customers table
   'name', 'type', 'industry', 'region', 'country', 'segment', 'settlement', 'receivable',
   'overdueDays', 'pipelineStage', 'size', 'acquisitionCost', 'serviceCost', 'signupDate', 'churnDate',
@@ -22,6 +22,7 @@ export type PurchaseModelKind = 'bgnbd' | 'paretonbd' | 'mbgnbd';
 /** What the profile may ask for: one purchase model, or `auto` to let the fits decide. */
 export type ModelChoice = 'auto' | PurchaseModelKind;
 export type StatusMeaning = 'kept' | 'cancelled' | 'refunded' | 'unpaid';
+export type StatusClass = StatusMeaning;
 
 /** `horizon` when the profile gives none: one year in the time unit. */
 export const ONE_YEAR = { day: 365, week: 52, month: 12 } as const;

@@ -125,6 +125,14 @@ export interface Detection {
   format?: string;
   /** How day and month were ordered for the whole date column. */
   dateOrder?: 'YMD' | 'MDY' | 'DMY';
+  /** role → why that column was chosen: `map`, or `synonym "…"` (the header it matched). */
+  why?: Record<string, string>;
+  /** How the day/month order was settled: proved by the `data`, set in the `profile`, or the M/D `default` (warned). */
+  dateOrderBy?: 'data' | 'profile' | 'default';
+  /** Numeric date cells by how they were read (yyyymmdd, excel-serial, epoch-seconds, epoch-milliseconds). */
+  dateNumbers?: Record<string, number>;
+  /** Rows per status value and the class it went to (top values, then "(other)" per class). */
+  statuses?: { value: string; class: 'kept' | 'cancelled' | 'refunded' | 'unpaid'; rule: string; rows: number }[];
 }
 
 // ---------------------------------------------------------------------------------------------

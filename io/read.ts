@@ -350,10 +350,12 @@ export async function loadDataset(
     const list = inputs[kind];
     if (!list?.length) continue;
     const ing = createIngest(kind, profile);
-    for (const i of list) { out.detections.push(await feedInput(i, ing as TableIngest<unknown>, kind, profile, progress)); after(i); }
+    for (const i of list) { await feedInput(i, ing as TableIngest<unknown>, kind, profile, progress); after(i); }
     const r = ing.finish();
     out.rejects.push(...r.rejects);
     out.counts[kind] = r.counts;
+    out.detections.push(...r.detections);
+    out.warnings.push(...r.warnings);
     if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
     else out.surveys = (r as TableResult<'surveys'>).responses;
   }
