@@ -14,7 +14,7 @@ Usage:
   pyramid --help
 
 Files: CSV / TSV / semicolon / pipe / whitespace-aligned text, .gz of those, XLSX, JSONL;
-UTF-8 (± BOM), UTF-16 with BOM or GBK/GB18030, detected from the bytes.
+UTF-8 (± BOM), UTF-16 with BOM, GBK/GB18030 or cp1252, detected from the bytes anywhere in the file.
 
 Options:
   --as-of DATE            day the scores are computed as of (required)
@@ -37,7 +37,9 @@ Options:
   --tier-scheme S         zeithaml | ibm | pareto | custom
   --model M               bgnbd | paretonbd | mbgnbd
   --calibration-end DATE  calibration / holdout split
-  --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030
+  --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030 (gbk) | latin1 | cp1252
+  --max-record-bytes N    longest line (or quoted multi-line record) read as a row (default 4194304);
+                          a longer one is one reject, a file without line breaks fails
   --delimiter D           auto | , | ; | tab | | | whitespace
   --sheet NAME            XLSX sheet (default: the first)
   --time-zone TZ          IANA zone for timestamps with an offset (default Asia/Shanghai)
@@ -62,6 +64,7 @@ export function parseCli(argv: string[]) {
       'as-of': { type: 'string' }, 'time-unit': { type: 'string' }, config: { type: 'string' }, map: { type: 'string' },
       customers: { type: 'string', multiple: true }, survey: { type: 'string', multiple: true }, out: { type: 'string' },
       horizon: { type: 'string' }, 'discount-rate': { type: 'string' }, margin: { type: 'string' }, 'tier-scheme': { type: 'string' },
+      'max-record-bytes': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
       'no-bom': { type: 'boolean' },
@@ -95,6 +98,7 @@ export function parseCli(argv: string[]) {
   num('horizon', values.horizon, 'horizon');
   num('discount-rate', values['discount-rate'], 'discountRate');
   num('margin', values.margin, 'margin');
+  num('max-record-bytes', values['max-record-bytes'], 'maxRecordBytes');
   if (values.map !== undefined) o.columns = columnMap('map', values.map);
   if (values['customers-map'] !== undefined) o.customerColumns = columnMap('customers-map', values['customers-map']);
   if (values['survey-map'] !== undefined) o.surveyColumns = columnMap('survey-map', values['survey-map']);
@@ -131,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
     if (a.help) { process.stdout.write(HELP); return 0; }
     const { outDir, summary } = await runScore({ ...a, progress: true });
     const rows = summary.rows as { read: number; accepted: number; rejected: number };
-    for (const w of (summary.warnings as string[] | undefined) ?? []) process.stderr.write(`pyramid: warning: ${w}\n`);
+    for (const w of (summary.warnings as string[] | undefined) ?? []) process.stderr.write(`pyramid: warning: ${oneLine(w)}\n`);
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
     return 0;
   } catch (e) {

@@ -2,13 +2,13 @@
  * `pyramid score`: read the exports, summarize, score, and write customers.csv, rejects.csv and
  * summary.json into the output folder. One function so every caller (CLI, scripts) runs the same steps.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ProfileError, resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
-import { refuseInputsAsOutputs, writeCsv, writeFileAtomic, writeRejects, type OutCell } from '../io/csv.ts';
+import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
 import { columnHeaders, datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
@@ -106,11 +106,24 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
-  if (o.config) inputs.push(o.config);
-  checkOutputs(outDir, inputs);
-  const data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
-    loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick));
+  const files = [...inputs];
+  if (o.config) files.push(o.config);
+  checkOutputs(outDir, files);
   const csv = { bom: profile.bom };
+  // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
+  // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
+  const hadOut = existsSync(outDir);
+  const rejects = openRejectWriter(join(outDir, 'rejects.csv'), csv);
+  let data: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
+      loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
+  } catch (e) {
+    rejects.discard();
+    if (!hadOut) try { rmdirSync(outDir); } catch { /* not created, or not empty */ }
+    throw e;
+  }
+  rejects.close();
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
@@ -119,7 +132,6 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   } else {
     await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
   }
-  await writeRejects(join(outDir, 'rejects.csv'), data.rejects, csv);
   const summary = datasetSummary(profile, data, run);
   await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { outDir, summary };

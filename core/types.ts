@@ -133,6 +133,14 @@ export interface Detection {
   dateNumbers?: Record<string, number>;
   /** Rows per status value and the class it went to (top values, then "(other)" per class). */
   statuses?: { value: string; class: 'kept' | 'cancelled' | 'refunded' | 'unpaid'; rule: string; rows: number }[];
+  /**
+   * Physical-line accounting of a text file: physical = header + blank + joined + data lines, and
+   * every data line is one row read (accepted or rejected). `joined` are the extra lines of records
+   * whose quoted field holds a line break.
+   */
+  lines?: { physical: number; header: number; blank: number; joined: number };
+  /** Doubts about this file (encoding, oversize workbook…), each with the flag that settles it. */
+  warnings?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,6 +5,9 @@
  * so a duplicate or retried event converges to the same final state.
  */
 import { createHash } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { resolveProfile, type Profile } from '../core/config.ts';
@@ -12,7 +15,7 @@ import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../c
 import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
-import { rejectsCsv, toCsv } from '../io/csv.ts';
+import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { customerSk, datasetPk, runSk, segmentKey, tierKey } from './table.ts';
@@ -194,6 +197,29 @@ async function putReport(deps: RunDeps, key: string, body: string, contentType: 
   await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType }));
 }
 
+/** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
+export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
+
+/** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
+function tempRejects(bom: boolean): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
+  const path = join(dir, 'rejects.csv');
+  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
+  return {
+    writer,
+    async upload(deps, key) {
+      writer.close();
+      await deps.s3.send(new PutObjectCommand({
+        Bucket: deps.bucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size, ContentType: 'text/csv; charset=utf-8',
+      }));
+    },
+    dispose() {
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Score one dataset as of `asOf`. Malformed input yields a failed run (recorded) and leaves customer items untouched. */
 export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string, trigger: string): Promise<RunRecord & { scoreRun?: ScoreRun }> {
   const now = deps.now ?? Date.now;
@@ -224,10 +250,11 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     counts: {}, customers: 0, written: 0, deleted: 0, unchanged: 0, timings, reports: {},
   };
   const rejectsKey = reportKey(dataset, runId, 'rejects.csv');
-  const fail = async (reason: string, rejects: Reject[]) => {
+  const fail = async (reason: string, rejects: Reject[] | ReturnType<typeof tempRejects>) => {
     record.status = 'failed';
     record.reason = reason;
-    await putReport(deps, rejectsKey, rejectsCsv(rejects), 'text/csv; charset=utf-8');
+    if (Array.isArray(rejects)) await putReport(deps, rejectsKey, rejectsCsv(rejects, { bom: profile?.bom ?? true }), 'text/csv; charset=utf-8');
+    else await rejects.upload(deps, rejectsKey);
     record.reports.rejects = rejectsKey;
     timings.totalMs = now() - t0;
     await putRun(deps, record);
@@ -241,72 +268,81 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
 
   let t = now();
   let data: Awaited<ReturnType<typeof loadDataset>>;
+  const rejects = tempRejects(profile?.bom ?? true);
   try {
-    const customers = byKind('customers');
-    const surveys = byKind('surveys');
-    data = await loadDataset({
-      transactions: byKind('transactions'),
-      ...(customers.length ? { customers } : {}),
-      ...(surveys.length ? { surveys } : {}),
-    }, profile);
-  } catch (e) {
-    const message = (e as Error).message;
-    return fail(message, [{ source: dataset, line: 0, column: null, reason: 'unusable-file', message }]);
-  }
-  timings.loadMs = now() - t;
-  record.counts = data.counts;
-  if (data.summaries.length === 0) {
-    return fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, data.rejects);
-  }
+    try {
+      const customers = byKind('customers');
+      const surveys = byKind('surveys');
+      data = await loadDataset({
+        transactions: byKind('transactions'),
+        ...(customers.length ? { customers } : {}),
+        ...(surveys.length ? { surveys } : {}),
+      }, profile, undefined, (r) => rejects.writer.write(r));
+    } catch (e) {
+      const message = (e as Error).message;
+      rejects.writer.write({ source: dataset, line: 0, column: null, reason: 'unusable-file', message });
+      return fail(message, rejects);
+    }
+    timings.loadMs = now() - t;
+    record.counts = data.counts;
+    if (rejects.writer.dropped) {
+      data.warnings.push(`rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${rejects.writer.dropped} more rejects are only counted (rejectReasons in summary.json)`);
+    }
+    if (data.summaries.length === 0) {
+      return fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, rejects);
+    }
 
-  t = now();
-  const run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
-  timings.scoreMs = now() - t;
-  record.models = run.models;
-  record.customers = run.customers.length;
+    t = now();
+    const run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
+    timings.scoreMs = now() - t;
+    record.models = run.models;
+    record.customers = run.customers.length;
 
-  t = now();
-  const existing = await existingCustomers(deps.db, deps.table, dataset);
-  // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
-  function* requests(): Generator<WriteRequest> {
-    for (const c of run.customers) {
-      const item = customerItem(dataset, asOf, c);
-      const sk = item.sk.S!;
-      const unchanged = existing.get(sk) === item.hash.S;
-      existing.delete(sk);
-      if (unchanged) record.unchanged++;
-      else {
-        record.written++;
-        yield { PutRequest: { Item: item } };
+    t = now();
+    const existing = await existingCustomers(deps.db, deps.table, dataset);
+    // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
+    function* requests(): Generator<WriteRequest> {
+      for (const c of run.customers) {
+        const item = customerItem(dataset, asOf, c);
+        const sk = item.sk.S!;
+        const unchanged = existing.get(sk) === item.hash.S;
+        existing.delete(sk);
+        if (unchanged) record.unchanged++;
+        else {
+          record.written++;
+          yield { PutRequest: { Item: item } };
+        }
+      }
+      for (const sk of existing.keys()) {
+        record.deleted++;
+        yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
       }
     }
-    for (const sk of existing.keys()) {
-      record.deleted++;
-      yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
-    }
+    await batchWrite(deps.db, deps.table, requests(), deps.write);
+    timings.writeMs = now() - t;
+
+    t = now();
+    const table = scoreTable(run, profile.locale);
+    const scoresKey = reportKey(dataset, runId, 'scores.csv');
+    const summaryKey = reportKey(dataset, runId, 'summary.json');
+    await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
+    await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
+    await rejects.upload(deps, rejectsKey);
+    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
+    timings.reportMs = now() - t;
+
+    record.status = 'succeeded';
+    timings.totalMs = now() - t0;
+    await putRun(deps, record);
+    await deps.db.send(new PutItemCommand({
+      TableName: deps.table,
+      Item: { pk: { S: datasetPk(dataset) }, sk: { S: LATEST_SK }, runId: { S: runId }, asOf: { S: asOf } },
+    }));
+    // The scores themselves travel back in memory only (for the local runner's printout).
+    return { ...record, scoreRun: run };
+  } finally {
+    rejects.dispose();
   }
-  await batchWrite(deps.db, deps.table, requests(), deps.write);
-  timings.writeMs = now() - t;
-
-  t = now();
-  const table = scoreTable(run, profile.locale);
-  const scoresKey = reportKey(dataset, runId, 'scores.csv');
-  const summaryKey = reportKey(dataset, runId, 'summary.json');
-  await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
-  await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
-  await putReport(deps, rejectsKey, rejectsCsv(data.rejects, { bom: profile.bom }), 'text/csv; charset=utf-8');
-  record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
-  timings.reportMs = now() - t;
-
-  record.status = 'succeeded';
-  timings.totalMs = now() - t0;
-  await putRun(deps, record);
-  await deps.db.send(new PutItemCommand({
-    TableName: deps.table,
-    Item: { pk: { S: datasetPk(dataset) }, sk: { S: LATEST_SK }, runId: { S: runId }, asOf: { S: asOf } },
-  }));
-  // The scores themselves travel back in memory only (for the local runner's printout).
-  return { ...record, scoreRun: run };
 }
 
 /** The item that points at the dataset's latest successful run. */

@@ -3,6 +3,9 @@
  * (Excel needs it to read UTF-8), and every text cell that a spreadsheet would run as a formula
  * neutralised with a leading `'` (OWASP "CSV injection"). Numbers are written as numbers.
  */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import type { Reject } from '../core/types.ts';
 import { atomicWriteStream } from './output.ts';
 
@@ -51,8 +54,12 @@ export function toCsv(header: string[], rows: OutCell[][], o: CsvOptions = {}): 
 export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>, o: CsvOptions = {}): Promise<void> {
   const w = await atomicWriteStream(path);
   try {
-    await w.write((o.bom ?? true ? BOM : '') + csvLine(header));
-    for (const r of rows) await w.write(csvLine(r));
+    let block = (o.bom ?? true ? BOM : '') + csvLine(header);
+    for (const r of rows) {
+      block += csvLine(r);
+      if (block.length >= 1 << 16) { await w.write(block); block = ''; }
+    }
+    await w.write(block);
   } catch (e) {
     await w.abort();
     throw e;
@@ -73,4 +80,59 @@ export function writeRejects(path: string, rejects: Iterable<Reject>, o: CsvOpti
 /** rejects.csv as one string, for writing to object storage. */
 export function rejectsCsv(rejects: readonly Reject[], o: CsvOptions = {}): string {
   return toCsv(REJECT_HEADER, rejects.map(rejectRow), o);
+}
+
+export interface RejectWriter {
+  /** Appends one reject (synchronously, in blocks: memory stays bounded however many come). */
+  write(r: Reject): void;
+  /** Flushes and renames the file into place; it exists afterwards (header only when there were no rejects). */
+  close(): void;
+  /** Deletes the temporary file (a failed run leaves no partial rejects.csv). */
+  discard(): void;
+  /** Rejects not written because `maxBytes` was reached. */
+  readonly dropped: number;
+}
+
+/**
+ * rejects.csv written as rejects arrive, for an ingest's `onReject`; stops writing past `maxBytes`.
+ * Same cells as every CSV we write (formula-safe, BOM by default). The rows go to a temporary file
+ * beside `path`, created exclusively at the first reject or at `close`, and renamed onto `path` by
+ * `close` (a symlink at `path` is replaced, never written through).
+ */
+export function openRejectWriter(path: string, o: CsvOptions & { maxBytes?: number } = {}): RejectWriter {
+  const maxBytes = o.maxBytes ?? Infinity;
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd = -1, block = '', bytes = 0, dropped = 0, closed = false;
+  const put = (s: string) => { const b = Buffer.from(s, 'utf8'); writeSync(fd, b); bytes += b.length; };
+  const open = () => {
+    if (fd >= 0) return;
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(tmp, 'wx', 0o644);
+    put((o.bom ?? true ? BOM : '') + csvLine(REJECT_HEADER));
+  };
+  const flush = () => {
+    open();
+    if (block) put(block);
+    block = '';
+  };
+  return {
+    get dropped() { return dropped; },
+    write(r) {
+      if (bytes + block.length >= maxBytes) { dropped++; return; }
+      block += csvLine(rejectRow(r));
+      if (block.length >= 1 << 16) flush();
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      flush();
+      closeSync(fd);
+      renameSync(tmp, path);
+    },
+    discard() {
+      if (!closed && fd >= 0) closeSync(fd);
+      closed = true;
+      if (fd >= 0) rmSync(tmp, { force: true });
+    },
+  };
 }

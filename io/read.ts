@@ -8,15 +8,17 @@ import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import Papa from 'papaparse';
-import ExcelJS from 'exceljs';
 import type { Profile } from '../core/config.ts';
 import type { Cell, CustomerRecord, CustomerSummary, Detection, Reject, RowCounts, SurveyResponse, TableKind } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
-import { detectEncoding } from '../core/ingest/encoding.ts';
+import { excerpt, type RejectSink } from '../core/ingest/rejects.ts';
 import { createIngest, hasHeader, type TableIngest, type TableResult } from '../core/ingest/tables.ts';
+import { decodeStream, type DecodeReport } from './decode.ts';
+import { DelimitedRecords, sniffDelimiter } from './delimited.ts';
+import { HAS_FFFD, LineSplitter } from './lines.ts';
+import { readXlsx } from './xlsx.ts';
 
-export { InputError };
+export { InputError, sniffDelimiter };
 
 /** A file path, or a named byte stream (an S3 object body, an upload). */
 export type Input = string | { name: string; stream: AsyncIterable<Uint8Array>; size?: number };
@@ -72,28 +74,84 @@ async function* counted(src: AsyncIterable<Uint8Array>, onProgress?: (bytes: num
   }
 }
 
-/** Receives the rows of one input: the header decision is made here, on the first non-blank row. */
+/** Numeric roles whose unquoted `1,234.50` in a comma file explains extra fields. */
+const AMOUNT_ROLES = ['amount', 'quantity', 'unitPrice', 'refund', 'cost', 'margin', 'receivable', 'acquisitionCost', 'serviceCost'];
+const THOUSANDS_HEAD = /^\s*[-+(]?\s*[¥￥$€£]?\s*-?\d{1,3}$/, THOUSANDS_MID = /^\d{3}$/, THOUSANDS_TAIL = /^\d{3}(\.\d*)?\)?\s*$/;
+
+/**
+ * Receives the rows of one input: the header decision is made here, on the first non-blank row;
+ * text rows are checked against the header's field count.
+ */
 class RowSink {
-  private started = false;
-  constructor(private ingest: TableIngest<unknown>, private kind: TableKind, private profile: Profile, private name: string, private meta: Partial<Detection>) {}
+  started = false;
+  header = false;
+  width = -1;
+  badEncoding = 0;
+  private amountCols: number[] = [];
+  constructor(private ingest: TableIngest<unknown>, private kind: TableKind, private profile: Profile, private name: string, private meta: Partial<Detection>, private comma: boolean) {}
   detection: Detection | null = null;
 
+  /** A row from XLSX or JSONL (no field count to check). */
   row(cells: Cell[], line: number): void {
     if (!this.started) {
-      this.started = true;
       const header = hasHeader(this.kind, cells, this.profile) ? cells : null;
-      this.begin(header);
+      this.begin(header, cells.length);
       if (header) return;
     }
     this.ingest.row(cells, line);
   }
 
-  begin(header: Cell[] | null): void {
+  /** A record of a text file: it must have the header's field count, or be explained by thousands separators. */
+  record(cells: string[], line: number): void {
+    if (!this.started) { this.row(cells, line); return; }
+    if (cells.length !== this.width) {
+      const fitted = this.fit(cells);
+      if (!fitted) {
+        this.bad(line, 'field-count', `${cells.length} fields where the header has ${this.width}`, cells.join(this.comma ? ',' : ' '));
+        return;
+      }
+      cells = fitted;
+    }
+    this.ingest.row(cells, line);
+  }
+
+  /** Extra fields explained by an unquoted thousands separator in exactly one amount column, or trailing empty fields. */
+  private fit(cells: string[]): string[] | null {
+    const extra = cells.length - this.width;
+    if (extra <= 0) return null;
+    if (this.comma) {
+      const hits = this.amountCols.filter((i) => THOUSANDS_HEAD.test(cells[i])
+        && cells.slice(i + 1, i + extra).every((c) => THOUSANDS_MID.test(c)) && THOUSANDS_TAIL.test(cells[i + extra]));
+      if (hits.length === 1) {
+        const i = hits[0];
+        return [...cells.slice(0, i), cells.slice(i, i + extra + 1).join(','), ...cells.slice(i + extra + 1)];
+      }
+    }
+    for (let i = this.width; i < cells.length; i++) if (cells[i].trim() !== '') return null;
+    return cells.slice(0, this.width);
+  }
+
+  bad(line: number, reason: string, message: string, text: string): void {
+    if (!this.started) throw new InputError(`${this.name}: line ${line} cannot be read (${message}): ${excerpt(text)}`);
+    if (reason === 'bad-encoding') this.badEncoding++;
+    this.ingest.rejectLine(line, reason, message, text);
+  }
+
+  begin(header: Cell[] | null, width: number): void {
     this.started = true;
+    this.header = header !== null;
+    this.width = width;
     try {
       this.detection = this.ingest.beginSource(this.name, header);
     } catch (e) {
       throw e instanceof InputError ? e : new InputError(`${this.name}: ${(e as Error).message}`);
+    }
+    const headers = this.detection.headers;
+    for (const role of AMOUNT_ROLES) {
+      const col = this.detection.columns[role];
+      if (col === undefined) continue;
+      const i = /^#\d+$/.test(col) ? Number(col.slice(1)) - 1 : headers.indexOf(col);
+      if (i >= 0) this.amountCols.push(i);
     }
     Object.assign(this.detection, this.meta);
   }
@@ -103,183 +161,124 @@ class RowSink {
   }
 }
 
-function isBlank(cells: Cell[]): boolean {
-  for (const c of cells) if (c !== '' && c !== null && c !== undefined) return false;
+/** Text lines → JSON objects → rows (the first object's keys are the header). */
+function jsonLine(sink: RowSink, name: string, text: string, line: number, flags: number): boolean {
+  const t = text.trim();
+  if (t === '') return false;
+  let obj: unknown;
+  try { obj = JSON.parse(t); } catch { obj = undefined; }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    if (!sink.started) throw new InputError(`${name}: line ${line} is not a JSON object: ${excerpt(t)}`);
+    sink.bad(line, 'bad-json', 'Not a JSON object', t);
+    return true;
+  }
+  if (!sink.started) sink.begin(Object.keys(obj), Object.keys(obj).length);
+  if (flags & HAS_FFFD) { sink.bad(line, 'bad-encoding', 'Characters not valid in the file\'s encoding (U+FFFD)', t); return true; }
+  const o = obj as Record<string, unknown>;
+  const keys = sink.detection!.headers;
+  const cells: Cell[] = [];
+  for (const k of keys) {
+    const v = o[k];
+    if (v !== null && typeof v === 'object') { sink.bad(line, 'nested-value', `"${excerpt(k, 40)}" holds an object or a list, not a value`, JSON.stringify(v)); return true; }
+    cells.push(v as Cell);
+  }
+  sink.row(cells, line);
   return true;
 }
 
-/** Delimiter from the first lines: the candidate that splits every line into the same number (> 1) of fields. */
-export function sniffDelimiter(sample: string): ',' | ';' | '\t' | '|' | 'whitespace' {
-  const lines = sample.split(/\r?\n/).slice(0, 30).filter((l) => l.trim() !== '');
-  if (lines.length > 1 && !sample.endsWith('\n')) lines.pop(); // last line may be cut off
-  let best: ',' | ';' | '\t' | '|' | null = null, bestScore = 0;
-  for (const d of [',', ';', '\t', '|'] as const) {
-    const counts = lines.map((l) => Papa.parse<string[]>(l, { delimiter: d }).data[0]?.length ?? 1);
-    if (!counts.length || counts[0] < 2) continue;
-    const consistent = counts.filter((c) => c === counts[0]).length / counts.length;
-    const score = consistent * counts[0];
-    if (consistent >= 0.9 && score > bestScore) { best = d; bestScore = score; }
+/** The first `min` characters of a text stream (or all of it), and the whole stream replayed. */
+async function peekText(src: AsyncIterable<string>, min: number): Promise<{ sample: string; text: AsyncIterable<string> }> {
+  const it = src[Symbol.asyncIterator]();
+  const parts: string[] = [];
+  let size = 0, done = false;
+  while (size < min) {
+    const r = await it.next();
+    if (r.done) { done = true; break; }
+    parts.push(r.value);
+    size += r.value.length;
   }
-  if (best) return best;
-  const ws = lines.map((l) => l.trim().split(/\s+/).length);
-  if (ws.length && ws[0] > 1 && ws.every((c) => c === ws[0])) return 'whitespace';
-  return ',';
+  async function* all(): AsyncIterable<string> {
+    yield* parts;
+    if (done) return;
+    for (;;) { const r = await it.next(); if (r.done) return; yield r.value; }
+  }
+  return { sample: parts.join(''), text: all() };
 }
 
-async function* decodeText(bytes: AsyncIterable<Uint8Array>, encoding: string): AsyncIterable<string> {
-  const dec = new TextDecoder(encoding);
-  for await (const c of bytes) {
-    const s = dec.decode(c, { stream: true });
-    if (s) yield s;
-  }
-  const tail = dec.decode();
-  if (tail) yield tail;
-}
-
-async function* lines(text: AsyncIterable<string>): AsyncIterable<string> {
-  let rest = '';
-  for await (const chunk of text) {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop()!;
-    for (const p of parts) yield p.endsWith('\r') ? p.slice(0, -1) : p;
-  }
-  if (rest !== '') yield rest.endsWith('\r') ? rest.slice(0, -1) : rest;
-}
-
-async function feedText(bytes: AsyncIterable<Uint8Array>, head: Uint8Array, sink: RowSink, profile: Profile, meta: Partial<Detection>, name: string): Promise<void> {
-  const guess = detectEncoding(head);
-  const encoding = profile.encoding === 'auto' ? guess.encoding : profile.encoding;
-  meta.encoding = encoding;
-  let decoder: { decode(b: Uint8Array): string };
-  try { decoder = new TextDecoder(encoding); } catch { throw new InputError(`${name}: unsupported encoding ${encoding}`); }
-  const sample = decoder.decode(head.subarray(0, SNIFF_BYTES)).replace(/^\uFEFF/, '');
+async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink): Promise<RowSink> {
+  const report: DecodeReport = { encoding: 'utf-8', warnings: [] };
+  const { sample: raw, text } = await peekText(decodeStream(bytes, profile.encoding, report), SNIFF_BYTES);
+  const sample = raw.replace(/^\uFEFF/, '');
   if (sample.includes('\u0000')) throw new InputError(`${name}: looks like a binary file, not a table`);
-  const text = decodeText(bytes, encoding);
-  if (/^\s*\{/.test(sample)) {
+  const jsonl = /^\s*\{/.test(sample);
+  const delimiter = jsonl ? ',' : profile.delimiter === 'auto' ? sniffDelimiter(sample) : profile.delimiter;
+  const sink = makeSink(delimiter === ',');
+  const max = profile.maxRecordBytes;
+  let header = 0, blank = 0;
+  let onLine: (text: string, line: number, flags: number) => void;
+  let records: DelimitedRecords | null = null;
+  if (jsonl) {
     meta.format = 'jsonl';
-    let keys: string[] | null = null, n = 0;
-    for await (const l of lines(text)) {
-      n++;
-      const t = l.trim();
-      if (t === '') continue;
-      let obj: Record<string, unknown>;
-      try { obj = JSON.parse(t); } catch { throw new InputError(`${name}: line ${n} is not JSON`); }
-      if (!keys) { keys = Object.keys(obj); sink.begin(keys); }
-      sink.row(keys.map((k) => obj[k] as Cell), n);
+    onLine = (t, n, f) => { if (!jsonLine(sink, name, t, n, f)) blank++; };
+  } else {
+    meta.delimiter = delimiter === '\t' ? 'tab' : delimiter;
+    if (delimiter === 'whitespace') {
+      meta.format = 'whitespace';
+      onLine = (t, n, f) => {
+        const s = t.trim();
+        if (s === '') { blank++; return; }
+        if (f & HAS_FFFD) { sink.bad(n, 'bad-encoding', 'Characters not valid in the file\'s encoding (U+FFFD)', s); return; }
+        const was = sink.started;
+        sink.record(s.split(/\s+/), n);
+        if (!was && sink.header) header = 1;
+      };
+    } else {
+      meta.format = 'delimited';
+      const rec = records = new DelimitedRecords(delimiter, max, {
+        get width() { return sink.width; },
+        record(cells, n) { const was = sink.started; sink.record(cells, n); if (!was && sink.header) header = 1; },
+        bad: (n, reason, message, t) => sink.bad(n, reason, message, t),
+      });
+      onLine = (t, n, f) => rec.line(n === 1 && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t, n, f);
     }
-    return;
   }
-  const delimiter = profile.delimiter === 'auto' ? sniffDelimiter(sample) : profile.delimiter;
-  meta.delimiter = delimiter === '\t' ? 'tab' : delimiter;
-  if (delimiter === 'whitespace') {
-    meta.format = 'whitespace';
-    let n = 0;
-    for await (const l of lines(text)) {
-      n++;
-      const t = l.trim();
-      if (t !== '') sink.row(t.split(/\s+/), n);
-    }
-    return;
+  const lines = new LineSplitter(max, onLine, (n, head) => {
+    if (!sink.started) throw new InputError(`${name}: line ${n} runs past ${max} bytes without a line break — not a table file (or raise --max-record-bytes)`);
+    sink.bad(n, 'record-too-long', `Line longer than ${max} bytes (--max-record-bytes)`, head);
+  });
+  try {
+    for await (const chunk of text) lines.push(chunk);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${name}: ${(e as Error).message}`);
   }
-  meta.format = 'delimited';
-  await feedDelimited(text, delimiter, sink);
-}
-
-/** Blocks of quote-free lines are split directly; blocks with quotes go to papaparse. See bench/ingest.bench.ts. */
-const MAX_CARRY = 16 * 1024 * 1024;
-
-function quotesBefore(s: string, end: number): number {
-  let q = 0;
-  for (let i = s.indexOf('"'); i >= 0 && i < end; i = s.indexOf('"', i + 1)) q++;
-  return q;
-}
-
-/**
- * Delimited text, streamed in blocks cut at a line end outside any quoted field (an even number of
- * quotes before the cut). Most exports have no quotes at all: those blocks are split on the
- * delimiter, the rest are parsed by papaparse, so quoting, escaped quotes and newlines inside
- * fields follow RFC 4180. Line numbers count records (a field spanning lines is one record).
- */
-async function feedDelimited(text: AsyncIterable<string>, delimiter: string, sink: RowSink): Promise<void> {
-  let n = 0, rest = '';
-  const emit = (block: string) => {
-    if (block.indexOf('"') < 0) {
-      for (let start = 0; start <= block.length;) {
-        let end = block.indexOf('\n', start);
-        if (end < 0) end = block.length;
-        const lineEnd = end > start && block.charCodeAt(end - 1) === 13 ? end - 1 : end;
-        n++;
-        if (lineEnd > start) {
-          const cells = block.slice(start, lineEnd).split(delimiter);
-          if (!isBlank(cells)) sink.row(cells, n);
-        }
-        start = end + 1;
-      }
-      return;
-    }
-    const parsed = Papa.parse<string[]>(block, { delimiter });
-    for (const r of parsed.data) {
-      n++;
-      if (!isBlank(r)) sink.row(r, n);
-    }
-  };
-  for await (const chunk of text) {
-    const buf = rest + chunk;
-    const cut = buf.lastIndexOf('\n');
-    if (cut < 0 || (quotesBefore(buf, cut) % 2 === 1 && buf.length < MAX_CARRY)) { rest = buf; continue; }
-    emit(buf.slice(0, cut > 0 && buf.charCodeAt(cut - 1) === 13 ? cut - 1 : cut));
-    rest = buf.slice(cut + 1);
+  lines.end();
+  records?.end();
+  meta.encoding = report.encoding;
+  const warnings = report.warnings.map((w) => `${name}: ${w}`);
+  if (sink.badEncoding) {
+    warnings.push(`${name}: ${sink.badEncoding} line(s) hold bytes that are not ${report.encoding} and were rejected (bad-encoding): the file mixes encodings or was damaged; re-save it in one encoding, or pass --encoding gb18030, latin1 or cp1252 if most of it is in that one`);
   }
-  if (rest.endsWith('\r')) rest = rest.slice(0, -1);
-  if (rest !== '') emit(rest);
-}
-
-function xlsxCell(v: ExcelJS.CellValue): Cell {
-  if (v === null || v === undefined) return null;
-  if (v instanceof Date) {
-    // exceljs returns wall-clock times as UTC; keep them as local text so no zone shift applies.
-    return v.toISOString().slice(0, 19).replace('T', ' ');
-  }
-  if (typeof v === 'object') {
-    const o = v as unknown as Record<string, unknown>;
-    if ('result' in o) return xlsxCell(o.result as ExcelJS.CellValue);
-    if ('richText' in o) return (o.richText as { text: string }[]).map((t) => t.text).join('');
-    if ('text' in o) return String(o.text);
-    if ('error' in o) return null;
-    return String(v);
-  }
-  return v as Cell;
+  if (warnings.length) meta.warnings = warnings;
+  meta.lines = { physical: lines.lines, header: jsonl ? 0 : header, blank: blank + (records?.blank ?? 0), joined: records?.joined ?? 0 };
+  return sink;
 }
 
 async function feedXlsx(bytes: AsyncIterable<Uint8Array>, sink: RowSink, profile: Profile, meta: Partial<Detection>, name: string): Promise<void> {
   meta.format = 'xlsx';
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
-    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
-  });
-  let found = false;
-  for await (const ws of reader) {
-    const sheet = ws as unknown as AsyncIterable<ExcelJS.Row> & { name: string };
-    if (found || (profile.sheet && sheet.name !== profile.sheet)) {
-      for await (const _ of sheet) { /* drain: the zip is read in order */ }
-      continue;
-    }
-    found = true;
-    meta.format = `xlsx:${sheet.name}`;
-    for await (const row of sheet) {
-      const values = row.values as ExcelJS.CellValue[];
-      const cells: Cell[] = [];
-      for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
-      if (!isBlank(cells)) sink.row(cells, row.number);
-    }
-  }
-  if (!found) throw new InputError(profile.sheet ? `${name}: no sheet named "${profile.sheet}"` : `${name}: the workbook has no sheets`);
+  const warnings: string[] = [];
+  const sheet = await readXlsx(bytes, profile, name, { row: (c, n) => sink.row(c, n), bad: (n, r, m, t) => sink.bad(n, r, m, t) }, warnings);
+  meta.format = `xlsx:${sheet}`;
+  if (sink.badEncoding) warnings.push(`${name}: ${sink.badEncoding} row(s) with U+FFFD in their text were rejected (bad-encoding)`);
+  if (warnings.length) meta.warnings = warnings;
 }
 
 /** Feed one input's rows into an ingest (several inputs may feed the same ingest). */
 export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind: TableKind, profile: Profile, onProgress?: (bytes: number) => void): Promise<Detection> {
   const name = inputName(input);
   const meta: Partial<Detection> = {};
-  const sink = new RowSink(ingest, kind, profile, name, meta);
+  let sink: RowSink | null = null;
+  const makeSink = (comma: boolean) => (sink = new RowSink(ingest, kind, profile, name, meta, comma));
   let { head, stream } = await peek(counted(openInput(input), onProgress), SNIFF_BYTES);
   let gzipped = false;
   try {
@@ -290,21 +289,23 @@ export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind
       ({ head, stream } = await peek(raw.pipe(gunzip), SNIFF_BYTES));
       gzipped = true;
     }
-    if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) await feedXlsx(stream, sink, profile, meta, name);
-    else await feedText(stream, head, sink, profile, meta, name);
+    if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) await feedXlsx(stream, makeSink(false), profile, meta, name);
+    else await feedText(stream, profile, meta, name, makeSink);
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`${name}: unreadable (${(e as Error).message})`);
+    throw new InputError(`${name}: unreadable (${excerpt((e as Error).message, 200)})`);
   }
   if (gzipped) meta.format = `gzip+${meta.format}`;
-  sink.end();
-  Object.assign(sink.detection!, meta);
-  return sink.detection!;
+  const s = sink as RowSink | null;
+  if (!s) throw new InputError(`${name}: no rows (empty file)`);
+  s.end();
+  Object.assign(s.detection!, meta);
+  return s.detection!;
 }
 
-/** Read one table of one kind. */
-export async function readTable<K extends TableKind>(input: Input, kind: K, profile: Profile, onProgress?: (bytes: number) => void): Promise<TableResult<K>> {
-  const ingest = createIngest(kind, profile);
+/** Read one table of one kind; every reject also goes to `onReject` as it happens. */
+export async function readTable<K extends TableKind>(input: Input, kind: K, profile: Profile, onProgress?: (bytes: number) => void, onReject?: RejectSink): Promise<TableResult<K>> {
+  const ingest = createIngest(kind, profile, onReject);
   await feedInput(input, ingest as TableIngest<unknown>, kind, profile, onProgress);
   return ingest.finish();
 }
@@ -313,7 +314,10 @@ export interface Dataset {
   summaries: CustomerSummary[];
   customers: CustomerRecord[];
   surveys: SurveyResponse[];
+  /** The first `profile.rejectExamples` rejects of each table (all of them went to `onReject`). */
   rejects: Reject[];
+  /** Every reject of every table, counted by reason. */
+  rejectReasons: Record<string, number>;
   counts: { transactions: RowCounts; customers?: RowCounts; surveys?: RowCounts };
   detections: Detection[];
   warnings: string[];
@@ -329,35 +333,46 @@ export function totalSize(inputs: Input[]): number | undefined {
   return n;
 }
 
-/** Transactions (one accumulator for all files), master data and surveys. `onProgress` gets bytes read so far over all inputs. */
+const addReasons = (to: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, v] of Object.entries(from)) to[k] = (to[k] ?? 0) + v;
+};
+
+/**
+ * Transactions (one accumulator for all files), master data and surveys. `onProgress` gets bytes
+ * read so far over all inputs; `onReject` every reject as it happens (memory keeps only examples).
+ */
 export async function loadDataset(
   inputs: { transactions: Input[]; customers?: Input[]; surveys?: Input[] },
   profile: Profile,
   onProgress?: (bytes: number) => void,
+  onReject?: RejectSink,
 ): Promise<Dataset> {
   let done = 0;
   const progress = (n: number) => onProgress?.(done + n);
   const after = (i: Input) => { done += typeof i === 'string' ? statSync(i).size : i.size ?? 0; };
   if (!inputs.transactions.length) throw new InputError('No transaction file given');
-  const tx = createIngest('transactions', profile);
+  const tx = createIngest('transactions', profile, onReject);
   for (const i of inputs.transactions) { await feedInput(i, tx as TableIngest<unknown>, 'transactions', profile, progress); after(i); }
   const t = tx.finish();
   const out: Dataset = {
-    summaries: t.summaries, customers: [], surveys: [], rejects: [...t.rejects],
-    counts: { transactions: t.counts }, detections: [...t.detections], warnings: [...t.warnings],
+    summaries: t.summaries, customers: [], surveys: [], rejects: [...t.rejects], rejectReasons: { ...t.rejectReasons },
+    counts: { transactions: t.counts }, detections: [...t.detections], warnings: [],
   };
   for (const kind of ['customers', 'surveys'] as const) {
     const list = inputs[kind];
     if (!list?.length) continue;
-    const ing = createIngest(kind, profile);
+    const ing = createIngest(kind, profile, onReject);
     for (const i of list) { await feedInput(i, ing as TableIngest<unknown>, kind, profile, progress); after(i); }
     const r = ing.finish();
     out.rejects.push(...r.rejects);
+    addReasons(out.rejectReasons, r.rejectReasons);
     out.counts[kind] = r.counts;
     out.detections.push(...r.detections);
     out.warnings.push(...r.warnings);
     if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
     else out.surveys = (r as TableResult<'surveys'>).responses;
   }
+  for (const d of out.detections) out.warnings.push(...(d.warnings ?? []));
+  out.warnings.push(...t.warnings);
   return out;
 }

@@ -11,15 +11,18 @@ import {
 import { looksLikeHeader, planColumns, requireRoles, type ColumnPlan } from './columns.ts';
 import { InputError } from './errors.ts';
 import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
+import { createRejectLog, type RejectSink } from './rejects.ts';
 import { byId } from '../summary/summarize.ts';
 
-/** `detection` merges every source's columns (kept for existing callers); `detections` has one per source. */
-export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
-export interface SurveysIngestResult { responses: SurveyResponse[]; rejects: Reject[]; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
+/** `rejects` holds the first `profile.rejectExamples` rejects; `rejectReasons` counts all of them by reason. `detection` merges every source's columns (kept for existing callers); `detections` has one per source. */
+export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
+export interface SurveysIngestResult { responses: SurveyResponse[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
 
 export interface TableIngest<R> {
   beginSource(source: string, header: Cell[] | null): Detection;
   row(cells: Cell[], line: number): void;
+  /** A data line the reader could not split into a row (bad quote, field count, too long…): read and rejected. */
+  rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): R;
 }
 
@@ -33,9 +36,9 @@ const headerText = (c: Cell): string => (c === null || c === undefined ? '' : St
 /** The column map of each table kind: `columns` is for transaction files only. */
 const MAPS = { transactions: 'columns', customers: 'customerColumns', surveys: 'surveyColumns' } as const;
 
-/** Shared bookkeeping: sources, rejects, counts, warnings, and per-column date codes resolved at the end. */
-function base(kind: TableKind, profile: Profile) {
-  const rejects: Reject[] = [];
+/** Shared bookkeeping: sources, rejects (streamed to `onReject`, bounded in memory), counts, warnings. */
+function base(kind: TableKind, profile: Profile, onReject?: RejectSink) {
+  const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
   const warnings: string[] = [];
   /** One detection per source file, in reading order. */
@@ -44,7 +47,7 @@ function base(kind: TableKind, profile: Profile) {
   let detection: Detection | null = null;
   let source = '';
   return {
-    rejects, counts, warnings, detections,
+    log, counts, warnings, detections,
     span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }),
     get plan() { return plan!; },
     get detection() { return detection!; },
@@ -62,7 +65,11 @@ function base(kind: TableKind, profile: Profile) {
     },
     reject(line: number, column: string | null, reason: string, message: string, value?: Cell) {
       counts.rejected++;
-      rejects.push({ source, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
+      log.add({ source, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
+    },
+    rejectLine(line: number, reason: string, message: string, value?: string) {
+      counts.read++;
+      this.reject(line, null, reason, message, value);
     },
   };
 }
@@ -91,12 +98,13 @@ const CUSTOMER_NUMBERS: [ColumnRole, keyof CustomerRecord][] = [
 ];
 
 /** Customer master data. A customer listed twice keeps the first non-empty value of each field. */
-export function createCustomerIngest(profile: Profile): TableIngest<CustomersIngestResult> {
-  const b = base('customers', profile);
+export function createCustomerIngest(profile: Profile, onReject?: RejectSink): TableIngest<CustomersIngestResult> {
+  const b = base('customers', profile, onReject);
   const byIdMap = new Map<string, CustomerRecord>();
   const tz = profile.timeZone;
   return {
     beginSource: (s, h) => b.begin(s, h),
+    rejectLine: (line, reason, message, value) => b.rejectLine(line, reason, message, value),
     row(cells, line) {
       b.counts.read++;
       const { index, names, headers } = b.plan;
@@ -139,7 +147,7 @@ export function createCustomerIngest(profile: Profile): TableIngest<CustomersIng
         with_.forEach((r, i) => { if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i]; else delete r[field]; });
         if (with_.length && field === 'signupDay') for (const d of [b.detection, ...b.detections]) { d.dateOrder = order; if (by) d.dateOrderBy = by; }
       }
-      return { records, rejects: b.rejects, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
+      return { records, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
     },
   };
 }
@@ -161,14 +169,15 @@ function yesNo(c: Cell): boolean | undefined | null {
  * 1–10 and ≤ 100 as 0–100, both mapped linearly onto 1–5; NPS ≤ 10 as is, ≤ 100 divided by 10.
  * A response without a date column is dated on the as-of day.
  */
-export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestResult> {
-  const b = base('surveys', profile);
+export function createSurveyIngest(profile: Profile, onReject?: RejectSink): TableIngest<SurveysIngestResult> {
+  const b = base('surveys', profile, onReject);
   const tz = profile.timeZone;
   const asOfDay = parseIsoDay(profile.asOf);
   const rows: { r: SurveyResponse; line: number; source: string }[] = [];
   let source = '';
   return {
     beginSource: (s, h) => { source = s; return b.begin(s, h); },
+    rejectLine: (line, reason, message, value) => b.rejectLine(line, reason, message, value),
     row(cells, line) {
       b.counts.read++;
       const { index, names } = b.plan;
@@ -213,7 +222,7 @@ export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestR
         if (problem) {
           b.counts.accepted--;
           b.counts.rejected++;
-          b.rejects.push({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: problem[0], message: problem[1] });
+          b.log.add({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: problem[0], message: problem[1] });
           return;
         }
         const r = { ...x.r, day };
@@ -222,17 +231,17 @@ export function createSurveyIngest(profile: Profile): TableIngest<SurveysIngestR
         responses.push(r);
       });
       responses.sort((a, b2) => (a.customerId < b2.customerId ? -1 : a.customerId > b2.customerId ? 1 : a.day - b2.day));
-      return { responses, rejects: b.rejects, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
+      return { responses, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
     },
   };
 }
 
 export type TableResult<K extends TableKind> = K extends 'transactions' ? TransactionIngestResult : K extends 'customers' ? CustomersIngestResult : SurveysIngestResult;
 
-/** The ingest for a table kind. */
-export function createIngest<K extends TableKind>(kind: K, profile: Profile): TableIngest<TableResult<K>> {
+/** The ingest for a table kind; every reject is passed to `onReject` as it happens. */
+export function createIngest<K extends TableKind>(kind: K, profile: Profile, onReject?: RejectSink): TableIngest<TableResult<K>> {
   const make = kind === 'transactions' ? createTransactionIngest : kind === 'customers' ? createCustomerIngest : createSurveyIngest;
-  return make(profile) as unknown as TableIngest<TableResult<K>>;
+  return make(profile, onReject) as unknown as TableIngest<TableResult<K>>;
 }
 
 /** Whether the first row is a header, per the profile (`auto` guesses from the row itself). */

@@ -19,10 +19,14 @@ import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
 import { InputError } from './errors.ts';
 import { summarizeLedger } from '../summary/summarize.ts';
+import { createRejectLog, type RejectSink } from './rejects.ts';
 
 export interface TransactionIngestResult {
   summaries: CustomerSummary[];
+  /** The first `profile.rejectExamples` rejects, by source and line; all of them went to `onReject`. */
   rejects: Reject[];
+  /** Every reject, counted by reason. */
+  rejectReasons: Record<string, number>;
   counts: RowCounts;
   detections: Detection[];
   warnings: string[];
@@ -31,6 +35,8 @@ export interface TransactionIngestResult {
 export interface TransactionIngest {
   beginSource(source: string, header: Cell[] | null): Detection;
   row(cells: Cell[], line: number): void;
+  /** A data line the reader could not split into a row: read and rejected. */
+  rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): TransactionIngestResult;
 }
 
@@ -94,7 +100,7 @@ const blank = (c: Cell): boolean => c === null || c === undefined || (typeof c =
 
 const ORDER_BIT_MDY = 1, ORDER_BIT_DMY = 2;
 
-export function createTransactionIngest(profile: Profile): TransactionIngest {
+export function createTransactionIngest(profile: Profile, onReject?: RejectSink): TransactionIngest {
   const asOfDay = parseIsoDay(profile.asOf);
   if (!Number.isFinite(asOfDay)) throw new InputError(`The as-of date must be YYYY-MM-DD, got "${profile.asOf}"`);
   const tz = profile.timeZone;
@@ -105,7 +111,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   const ledger = new Ledger();
   const ids: string[] = [];
   const index = new Map<string, number>();
-  const rejects: Reject[] = [];
+  const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
   const sources: SourceState[] = [];
   const warnings: string[] = [];
@@ -116,7 +122,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
-    rejects.push({ source: cur!.name, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
+    log.add({ source: cur!.name, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
   };
 
   const statusClasses = statusMap(profile.statuses ?? {});
@@ -195,6 +201,12 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       sources.push(cur);
       lastDateCell = lastIdCell = undefined;
       return detection;
+    },
+
+    rejectLine(line, reason, message, value) {
+      if (!cur) throw new Error('beginSource must be called before rejectLine');
+      counts.read++;
+      reject(line, null, reason, message, value);
     },
 
     row(cells, line) {
@@ -327,8 +339,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       });
       if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
       if (lateFirst) warnings.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);
-      rejects.sort((a, b) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1));
-      return { summaries, rejects, counts, detections: sources.map((s) => s.detection), warnings };
+      return { summaries, rejects: log.sorted(), rejectReasons: log.byReason, counts, detections: sources.map((s) => s.detection), warnings };
     },
   };
 }

@@ -45,7 +45,10 @@ export function summaryJson(run: ScoreRun): Record<string, unknown> {
 export interface DatasetReadout {
   summaries: ArrayLike<unknown>;
   counts: { transactions: RowCounts; customers?: RowCounts; surveys?: RowCounts };
+  /** The rejects kept as examples (the first few of each table). */
   rejects: readonly Reject[];
+  /** Every reject counted by reason; when absent, the reasons of `rejects`. */
+  rejectReasons?: Record<string, number>;
   detections: Detection[];
   warnings: string[];
 }
@@ -56,8 +59,11 @@ export interface DatasetReadout {
  */
 export function datasetSummary(profile: Profile, data: DatasetReadout, run?: ScoreRun): Record<string, unknown> {
   const scored = run ? summaryJson(run) : {};
-  const rejectReasons: Record<string, number> = {};
-  for (const r of data.rejects) rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
+  let rejectReasons = data.rejectReasons;
+  if (!rejectReasons) {
+    rejectReasons = {};
+    for (const r of data.rejects) rejectReasons[r.reason] = (rejectReasons[r.reason] ?? 0) + 1;
+  }
   return {
     ...scored,
     asOf: profile.asOf,
@@ -67,6 +73,7 @@ export function datasetSummary(profile: Profile, data: DatasetReadout, run?: Sco
     customers: data.summaries.length,
     counts: data.counts,
     rejectReasons,
+    rejectExamples: data.rejects,
     detections: data.detections,
     warnings: [...data.warnings, ...((scored.warnings as string[] | undefined) ?? [])],
   };

@@ -138,7 +138,7 @@ describe('unusable input', () => {
     ['empty file', () => file('empty.csv', ''), /no rows/],
     ['no customer column', () => file('nocust.csv', 'when,amount\n2024-01-01,1\n'), /no customer id column found; headers seen: when, amount/],
     ['binary file', () => file('bin.dat', Buffer.from([0, 1, 2, 3, 0, 0, 7, 8])), /binary/],
-    ['bad JSONL', () => file('bad.jsonl', '{"customer":"a","date":"2024-01-01","amount":1}\n{oops\n'), /line 2 is not JSON/],
+    ['bad first JSONL line', () => file('bad.jsonl', '{oops\n{"customer":"a","date":"2024-01-01","amount":1}\n'), /bad.jsonl: line 1 is not a JSON object/],
     ['corrupt gzip', () => file('bad.gz', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2, 3])), /unreadable/],
   ])('%s → InputError', async (_n, make, msg) => {
     const err = await readTable(make(), 'transactions', profile()).catch((e) => e);
