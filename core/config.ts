@@ -3,6 +3,7 @@
  * Every field has a default; `resolveProfile` validates a partial profile and fills the rest.
  */
 import type { Locale, TimeUnit } from './types.ts';
+import { oneYearHorizon } from './time-units.ts';
 
 export type ColumnRole =
   | 'customer' | 'date' | 'amount' | 'quantity' | 'unitPrice' | 'orderId' | 'status' | 'refund'
@@ -44,7 +45,7 @@ export interface Profile {
 
   // models and value
   model: PurchaseModelKind;
-  /** CLV horizon, in `timeUnit` periods. */
+  /** CLV horizon, in `timeUnit` periods; resolveProfile fills one year in the unit when it is not given. */
   horizon: number;
   /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
   discountRate: number;
@@ -179,6 +180,8 @@ export function resolveProfile(partial: unknown): Profile {
   oneOf('tierScheme', ['zeithaml', 'ibm', 'pareto', 'custom']);
   oneOf('tierBy', ['clv', 'historic', 'margin']);
   oneOf('dedupe', [true, false]);
+  // Absent horizon: one year in the chosen time unit (52 weeks, 365 days, 12 months).
+  out.horizon = oneYearHorizon(out.timeUnit);
   num('horizon', 0, 10_000);
   num('discountRate', 0, 10);
   num('margin', 0, 1);
