@@ -9,7 +9,7 @@ import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
 import { writeCsv, writeRejects, type OutCell } from '../io/csv.ts';
-import { scoreCustomers } from '../core/pipeline.ts';
+import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
@@ -71,6 +71,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
   const data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
     loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick));
+  checkAsOf(data, profile);
   mkdirSync(outDir, { recursive: true });
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {

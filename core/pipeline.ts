@@ -17,8 +17,8 @@
  */
 import type { Profile } from './config.ts';
 import type { CustomerSummary, ScoreRun } from './types.ts';
-import { prepareInput, type ScoreExtra } from './pipeline/input.ts';
-import { fit } from './pipeline/fit.ts';
+import { prepareInput, type ScoreExtra, type ScoreInput } from './pipeline/input.ts';
+import { fit, type FitStage } from './pipeline/fit.ts';
 import { predict } from './pipeline/predict.ts';
 import { rank } from './pipeline/rank.ts';
 import { classify } from './pipeline/classify.ts';
@@ -27,14 +27,20 @@ import { retention } from './pipeline/retention.ts';
 import { satisfaction } from './pipeline/satisfaction.ts';
 import { holdout } from './pipeline/holdout.ts';
 
-export type { ScoreExtra };
-export { checkAsOf } from './pipeline/input.ts';
+export type { ScoreExtra, ScoreInput, FitStage };
+export { checkAsOf, prepareInput } from './pipeline/input.ts';
+export { fit } from './pipeline/fit.ts';
 export { MIN_FIT_CUSTOMERS, MIN_SPEND_CUSTOMERS } from './pipeline/fit.ts';
 export { WARNING_LIST_SIZE } from './pipeline/retention.ts';
 
 export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, extra: ScoreExtra = {}): ScoreRun {
   const input = prepareInput(summaries, profile, extra);
-  const fitted = fit(input);
+  return scoreFitted(input, fit(input));
+}
+
+/** Every stage after `fit`: scores an input with given models (fitted here, or stored parameters). */
+export function scoreFitted(input: ScoreInput, fitted: FitStage): ScoreRun {
+  const { profile } = input;
   const predictions = predict(input, fitted);
   const ranking = rank(input, predictions);
   const customers = classify(input, predictions, ranking);
