@@ -9,7 +9,7 @@ import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
 import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
-import { scoreCustomers } from '../core/pipeline.ts';
+import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
 import { columnHeaders, datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
@@ -124,6 +124,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     throw e;
   }
   rejects.close();
+  checkAsOf(data, profile);
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot';
 import { InputError } from './ingest/errors.ts';
+import { ONE_YEAR } from './time-units.ts';
 
 export const COLUMN_ROLES = [
   'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund',
@@ -24,8 +25,6 @@ export type ModelChoice = 'auto' | PurchaseModelKind;
 export type StatusMeaning = 'kept' | 'cancelled' | 'refunded' | 'unpaid';
 export type StatusClass = StatusMeaning;
 
-/** `horizon` when the profile gives none: one year in the time unit. */
-export const ONE_YEAR = { day: 365, week: 52, month: 12 } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Building blocks. Each carries one message, so a field reports one clear reason.

@@ -273,10 +273,8 @@ export function undecidedOrderWarning(source: string): string {
   return `${source}: dates could be day-first or month-first; read as M/D; pass --date-order DMY if wrong`;
 }
 
-/** Length of a time unit in days (month = 365.25 / 12). */
-export function unitDays(unit: 'day' | 'week' | 'month'): number {
-  return unit === 'day' ? 1 : unit === 'week' ? 7 : 365.25 / 12;
-}
+/** Length of a time unit in days, from the core's one time-unit table (month = 365.25 / 12). */
+export { unitDays } from './time-units.ts';
 
 /** Index of the retention period holding a day: Monday weeks, calendar months, quarters, years since 1970. */
 export function periodIndex(day: DayNumber, period: 'week' | 'month' | 'quarter' | 'year'): number {

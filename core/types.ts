@@ -202,7 +202,9 @@ export interface CustomerScore {
   rfm: { r: number; f: number; m: number; segment: string };
   lifecycleStage: LifecycleStage;
   churnRisk: ChurnRisk;
-  /** CLV × (1 − P(alive)). */
+  /** CLV over the horizon if the customer is still active (before any cost to serve): CLV ÷ P(alive) of the model. */
+  valueIfAlive: number;
+  /** (1 − P(alive)) × valueIfAlive: the value lost if the customer has gone (see core/scores/consistency.ts). */
   valueAtRisk: number;
   valueClass: ValueClass;
   /** 0 dissatisfied … 3 will recommend; null without survey evidence. */
@@ -223,6 +225,73 @@ export interface GroupAggregate {
   nps: number | null;
 }
 
+/** Retention in one calendar period (labels: 2024-W05, 2024-03, 2024-Q1, 2024). */
+export interface PeriodRate {
+  period: string;
+  active: number;
+  retained: number;
+  retention: number;
+  churn: number;
+  /** The next period is still running at the as-of day: `retained` may still grow. */
+  partial: boolean;
+}
+
+export interface CohortRow {
+  /** Label of the cohort's first period. */
+  cohort: string;
+  size: number;
+  /** retention[j] = share of the cohort active in the j-th period after its first (j = 0 is 1). */
+  retention: number[];
+  /** The last cell's period (the one holding the as-of day) is still running. */
+  partial: boolean;
+}
+
+/** One entry of the churn-warning list (流失预警). */
+export interface ChurnWarning {
+  id: string;
+  tier: string;
+  clv: number;
+  pAlive: number;
+  valueIfAlive: number;
+  valueAtRisk: number;
+  churnRisk: ChurnRisk;
+}
+
+export interface RetentionReport {
+  period: 'week' | 'month' | 'quarter' | 'year';
+  periods: PeriodRate[];
+  cohorts: CohortRow[];
+  /** Per acquisition channel, when the master data has one. */
+  cohortsByChannel?: Record<string, CohortRow[]>;
+  churnRisk: Record<ChurnRisk, number>;
+  lifecycle: Record<LifecycleStage, number>;
+  /** Master-data customers without a purchase yet (lifecycle exploration), sorted. */
+  explorationCustomers: string[];
+  /** Σ value at risk over all customers. */
+  valueAtRisk: number;
+  warningList: ChurnWarning[];
+}
+
+export interface SurveyStats {
+  responses: number;
+  /** Share (0–100) of CSAT answers of 4–5; null without CSAT answers. */
+  csat: number | null;
+  /** % promoters − % detractors (−100 … 100); null without NPS answers. */
+  nps: number | null;
+  /** Customers per ladder level, keys '0'..'3'. */
+  levels: Record<string, number>;
+  /** Shares per level among customers with a level. */
+  levelShares: Record<string, number>;
+}
+
+export interface SatisfactionReport {
+  overall: SurveyStats;
+  byTier: Record<string, SurveyStats>;
+  bySegment: Record<string, SurveyStats>;
+  /** Survey respondents with no purchase in the data. */
+  respondentsWithoutPurchases: number;
+}
+
 export interface ScoreRun {
   asOf: string;
   timeUnit: TimeUnit;
@@ -237,8 +306,8 @@ export interface ScoreRun {
   tiers: GroupAggregate[];
   segments: GroupAggregate[];
   classes: Record<string, GroupAggregate[]>;
-  retention: unknown;
-  satisfaction: unknown;
+  retention: RetentionReport;
+  satisfaction: SatisfactionReport | null;
   /** Share of value from the top x % of customers, x = 1 … 100. */
   concentration: { topPercent: number; share: number }[];
   /** With a calibration end: predicted vs actual holdout purchases per calibration frequency (length in time units). */

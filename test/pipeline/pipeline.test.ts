@@ -5,6 +5,7 @@ import type { CustomerSummary } from '../../core/types.ts';
 import { isoToDay } from '../../core/report/format.ts';
 import { pyramidText, scoreTable, segmentText, summaryJson } from '../../core/report/index.ts';
 import { simulate, shuffled } from './simulate.ts';
+import { brokenRules } from '../scores/invariants.ts';
 
 const AS_OF = '2024-06-30';
 const asOfDay = isoToDay(AS_OF);
@@ -62,6 +63,10 @@ describe('scoring pipeline on a simulated BG/NBD + Gamma-Gamma base', () => {
     expect(run.concentration[99].share).toBeCloseTo(1, 9);
     expect(run.concentration[19].share).toBeGreaterThan(0.2);
     expect(run.classes.valueClass.reduce((s, g) => s + g.customers, 0)).toBe(n);
+  });
+
+  it('keeps every consistency rule with the fitted BG/NBD', () => {
+    expect(brokenRules(run, profile)).toEqual([]);
   });
 
   it('does not depend on row order or sharding', () => {
@@ -126,12 +131,12 @@ describe('scoring pipeline with master data and surveys', () => {
     expect(byId.get(b)!.satisfactionLevel).toBe(0);
     expect(byId.get(c)!.satisfactionLevel).toBe(2);
     expect(byId.get(base[3].id)!.satisfactionLevel).toBeNull();
-    const sat = run.satisfaction as { overall: { nps: number; responses: number } };
+    const sat = run.satisfaction!;
     expect(sat.overall.responses).toBe(3);
     expect(sat.overall.nps).toBe(0); // one promoter, one detractor of two NPS answers
-    expect((run.retention as { lifecycle: Record<string, number> }).lifecycle.exploration).toBe(1);
+    expect(run.retention.lifecycle.exploration).toBe(1);
     expect(run.classes.type.find((g) => g.key === 'enterprise')!.customers).toBe(1);
-    expect(Object.keys((run.retention as { cohortsByChannel: object }).cohortsByChannel)).toEqual(['线上', '门店']);
+    expect(Object.keys(run.retention.cohortsByChannel!)).toEqual(['线上', '门店']);
   });
 
   it('writes class columns with Chinese labels', () => {
