@@ -51,8 +51,12 @@ export function toCsv(header: string[], rows: OutCell[][], o: CsvOptions = {}): 
 export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>, o: CsvOptions = {}): Promise<void> {
   const w = await atomicWriteStream(path);
   try {
-    await w.write((o.bom ?? true ? BOM : '') + csvLine(header));
-    for (const r of rows) await w.write(csvLine(r));
+    let block = (o.bom ?? true ? BOM : '') + csvLine(header);
+    for (const r of rows) {
+      block += csvLine(r);
+      if (block.length >= 1 << 16) { await w.write(block); block = ''; }
+    }
+    await w.write(block);
   } catch (e) {
     await w.abort();
     throw e;
