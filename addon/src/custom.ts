@@ -2,7 +2,7 @@
  * The PYRAMID_* custom functions. Each takes whole ranges (one call per range, not per cell),
  * returns a 2-D array that spills, and scores through the same core as the CLI.
  */
-import { DEFAULT_PROFILE } from '../../core/config.ts';
+import { DEFAULT_PROFILE, ONE_YEAR } from '../../core/config.ts';
 import type { SurveyResponse, TimeUnit } from '../../core/types.ts';
 import { label } from '../../core/labels.ts';
 import { dayToIso } from '../../core/dates.ts';
@@ -48,12 +48,12 @@ export function PYRAMID_CLV(
   const tz = sheetTimeZone();
   const asOf = asOfArg(as_of, fn, tz);
   const loc = localeArg(locale, fn);
+  const timeUnit = choiceArg<TimeUnit>(time_unit, 'time_unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']);
   const profile = profileFor(fn, {
-    asOf, timeZone: tz, locale: loc,
-    horizon: numberArg(horizon, 'horizon', fn, DEFAULT_PROFILE.horizon, { min: 0 }),
+    asOf, timeZone: tz, locale: loc, timeUnit,
+    horizon: numberArg(horizon, 'horizon', fn, ONE_YEAR[timeUnit], { min: 0 }),
     discountRate: numberArg(discount_rate, 'discount_rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
     margin: numberArg(margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
-    timeUnit: choiceArg<TimeUnit>(time_unit, 'time_unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']),
   });
   const run = score(summarize(fn, idc, datec, amountc, profile, tz), profile);
   const out: Out = [HEAD.clv[loc]];

@@ -2,7 +2,7 @@
  * Server side of the sidebar: list sheets, detect columns, run the whole segmentation on a sheet
  * in chunks (progress kept in the user cache, polled by the sidebar), write the results sheet.
  */
-import { DEFAULT_PROFILE } from '../../core/config.ts';
+import { DEFAULT_PROFILE, ONE_YEAR } from '../../core/config.ts';
 import type { Profile, TierScheme } from '../../core/config.ts';
 import { createTransactionIngest, planColumns } from '../../core/ingest/index.ts';
 import { scoreCustomers } from '../../core/pipeline.ts';
@@ -133,14 +133,15 @@ export function runSegmentation(options: RunOptions): RunResult {
     const locale: Locale = options.locale === 'zh-CN' || options.locale === 'en' ? options.locale : spreadsheetLocale();
     const columns: Partial<Profile['columns']> = {};
     for (const [role, header] of Object.entries(options.columns ?? {})) if (header) (columns as Record<string, string>)[role] = header;
+    const timeUnit = choiceArg<TimeUnit>(options.timeUnit, 'time unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']);
     const profile = profileFor(fn, {
       asOf: asOfArg(options.asOf, fn, tz),
       timeZone: tz,
       locale,
       columns,
       header: true,
-      timeUnit: choiceArg<TimeUnit>(options.timeUnit, 'time unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']),
-      horizon: numberArg(options.horizon, 'horizon', fn, DEFAULT_PROFILE.horizon, { min: 0 }),
+      timeUnit,
+      horizon: numberArg(options.horizon, 'horizon', fn, ONE_YEAR[timeUnit], { min: 0 }),
       discountRate: numberArg(options.discountRate, 'discount rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
       margin: numberArg(options.margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
       tierScheme: choiceArg<TierScheme>(options.tierScheme, 'tier scheme', fn, DEFAULT_PROFILE.tierScheme, ['zeithaml', 'ibm', 'pareto']),
