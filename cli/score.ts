@@ -106,8 +106,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
-  if (o.config) inputs.push(o.config);
-  checkOutputs(outDir, inputs);
+  checkOutputs(outDir, o.config ? [...inputs, o.config] : inputs);
   const data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
     loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick));
   const csv = { bom: profile.bom };
