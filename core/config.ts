@@ -272,7 +272,8 @@ function shown(x: unknown): string {
 function issuesOf(issues: readonly v.BaseIssue<unknown>[]): ProfileIssue[] {
   const out = new Map<string, string>();
   for (const issue of issues) {
-    const path = v.getDotPath(issue) ?? '';
+    const full = v.getDotPath(issue) ?? '';
+    const path = full.length > 80 ? `${full.slice(0, 77)}…` : full;
     if (out.has(path)) continue; // one reason per field
     const last = issue.path?.[issue.path.length - 1] as { origin?: string } | undefined;
     const primitive = issue.input === null || ['string', 'number', 'boolean'].includes(typeof issue.input);

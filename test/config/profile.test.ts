@@ -171,3 +171,12 @@ describe('property: the schema rejects unknown keys at any depth', () => {
     }), { numRuns: 500 });
   });
 });
+
+describe('long keys and values', () => {
+  it('are shortened in messages', () => {
+    const msg = problem({ ['k'.repeat(5000)]: 1, rfm: { ['b'.repeat(5000)]: 2 } });
+    expect(msg.length).toBeLessThan(300);
+    expect(msg).toMatch(/(^|; )k+…: unknown field/);
+    expect(msg).toMatch(/rfm\.b+…: unknown field/);
+  });
+});
