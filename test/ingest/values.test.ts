@@ -146,3 +146,12 @@ describe('surveys keep the valid answers beside a missing one', () => {
     ]);
   });
 });
+
+describe('nested values', () => {
+  it('a JSON object or array is no id and no amount (it would print as [object Object] and merge customers)', () => {
+    expect(normalizeId({ id: 1 })).toBe('');
+    expect(normalizeId([1, 2])).toBe('');
+    expect(parseAmount({ v: 1 })).toBeNaN();
+    expect(amountProblem({ v: 1 })).toBe('a nested value, not an amount');
+  });
+});
