@@ -173,7 +173,8 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
     const value = sc === null || sc === undefined ? '' : sc instanceof Date ? sc.toISOString() : String(sc).trim();
     const r = s.statuses.add(value);
     if (r.cls === 'kept') return false;
-    reject(line, names.status, r.cls, `Status "${value}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    reject(line, names.status, r.cls, `Status "${shown}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
     return true;
   }
 
