@@ -135,7 +135,12 @@ export function createCustomerIngest(profile: Profile): TableIngest<CustomersIng
       for (const field of ['signupDay', 'churnDay'] as const) {
         const with_ = records.filter((r) => r[field] !== undefined);
         const { days, order, by } = resolveDates(with_.map((r) => r[field]!), profile, `${b.detections.map((d) => d.source).join(', ')} (${field === 'signupDay' ? 'signup' : 'churn'} dates)`, b.warnings);
-        with_.forEach((r, i) => { if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i]; else delete r[field]; });
+        let dropped = 0;
+        with_.forEach((r, i) => {
+          if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i];
+          else { delete r[field]; dropped++; }
+        });
+        if (dropped) b.warnings.push(`${dropped} master-data ${field === 'signupDay' ? 'signup' : 'churn'} date(s) are impossible in the column's ${order} order or outside the date window; left blank`);
         if (with_.length && field === 'signupDay') for (const d of [b.detection, ...b.detections]) { d.dateOrder = order; if (by) d.dateOrderBy = by; }
       }
       return { records, rejects: b.rejects, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
