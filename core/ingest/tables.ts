@@ -9,7 +9,6 @@ import {
   ambiguousOrders, dateWindowDays, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, settleDateOrder, undecidedOrderWarning,
 } from '../dates.ts';
 import { looksLikeHeader, planColumns, requireRoles, type ColumnPlan } from './columns.ts';
-import { InputError } from './errors.ts';
 import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
 import { byId } from '../summary/summarize.ts';
 
@@ -47,7 +46,6 @@ function base(kind: TableKind, profile: Profile) {
     span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }),
     get plan() { return plan!; },
     get detection() { return detection!; },
-    get source() { return source; },
     begin(src: string, header: Cell[] | null): Detection {
       source = src;
       plan = planColumns(kind, header ? header.map(headerText) : null, profile[MAPS[kind]] ?? {});
