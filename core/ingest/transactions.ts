@@ -13,7 +13,7 @@ import type { Cell, CustomerSummary, Detection, Reject, RowCounts } from '../typ
 import { parseAmount, normalizeId, amountProblem, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
 import {
   ambiguousOrders, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso, dateWindowDays, dateCellNumericKind, settleDateOrder,
-  undecidedOrderWarning,
+  undecidedOrderWarning, type NumericDateKind,
 } from '../dates.ts';
 import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
@@ -113,6 +113,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
   let hasMargin = false;
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
+  let lastKind: NumericDateKind | undefined;
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
@@ -223,10 +224,8 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         return;
       }
       if (!isAmbiguousCode(code)) {
-        if (!same) {
-          const kind = dateCellNumericKind(dateCell);
-          if (kind) s.dateNumbers[kind] = (s.dateNumbers[kind] ?? 0) + 1;
-        }
+        if (!same) lastKind = dateCellNumericKind(dateCell);
+        if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
         if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
         if (code > asOfDay) { reject(line, names.date, 'after-as-of', `Date after the as-of date ${profile.asOf}`, dateCell); return; }
       }

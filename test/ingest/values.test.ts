@@ -75,9 +75,10 @@ describe('dates are real calendar dates and times inside the window', () => {
   });
   it('reads Excel serials and Unix epoch seconds and milliseconds in numeric columns, and reports which', () => {
     const jan1 = Date.UTC(2024, 0, 1) / 1000; // 2024-01-01 00:00 UTC = 08:00 in Shanghai
-    const r = tx([['customer', 'date', 'amount'], ['a', 45292, '1'], ['b', jan1, '1'], ['c', String(jan1 * 1000), '1'], ['d', '20240101', '1']]);
+    const r = tx([['customer', 'date', 'amount'], ['a', 45292, '1'], ['b', jan1, '1'], ['c', String(jan1 * 1000), '1'], ['d', '20240101', '1'], ['d', '20240101', '2']]);
     expect(r.summaries.map((s) => dayToIso(s.firstDay))).toEqual(['2024-01-01', '2024-01-01', '2024-01-01', '2024-01-01']);
-    expect(r.detections[0].dateNumbers).toEqual({ 'excel-serial': 1, 'epoch-seconds': 1, 'epoch-milliseconds': 1, yyyymmdd: 1 });
+    expect(r.detections[0].dateNumbers).toEqual({ 'excel-serial': 1, 'epoch-seconds': 1, 'epoch-milliseconds': 1, yyyymmdd: 2 });
+    expect(r.warnings.join()).toMatch(/t\.csv: the date column mixes number styles/);
   });
 });
 
