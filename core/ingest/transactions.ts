@@ -87,6 +87,8 @@ interface SourceState {
   statuses: StatusTally;
   idCheck: GenericIdCheck | null;
   dateNumbers: Record<string, number>;
+  /** Date cells read as text dates (not numbers), to tell a numeric column from a stray number. */
+  textDates: number;
 }
 
 /** Whether a cell holds nothing (blank or a missing-value token such as `NA`). */
@@ -191,7 +193,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         customer: at('customer'), date: at('date'), amount: at('amount'), quantity: at('quantity'), unitPrice: at('unitPrice'),
         orderId: at('orderId'), status: at('status'), refund: at('refund'), productCode: at('productCode'), description: at('description'),
         margin: at('margin'), cost: at('cost'), cancelledAt: at('cancelledAt'),
-        statuses: new StatusTally(statusClasses), idCheck: GenericIdCheck.applies(plan) ? new GenericIdCheck(plan, source) : null, dateNumbers: {},
+        statuses: new StatusTally(statusClasses), idCheck: GenericIdCheck.applies(plan) ? new GenericIdCheck(plan, source) : null, dateNumbers: {}, textDates: 0,
       };
       if (cur.margin >= 0 || cur.cost >= 0) hasMargin = true;
       sources.push(cur);
@@ -226,6 +228,7 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
       if (!isAmbiguousCode(code)) {
         if (!same) lastKind = dateCellNumericKind(dateCell);
         if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
+        else s.textDates++;
         if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
         if (code > asOfDay) { reject(line, names.date, 'after-as-of', `Date after the as-of date ${profile.asOf}`, dateCell); return; }
       }
@@ -314,7 +317,10 @@ export function createTransactionIngest(profile: Profile): TransactionIngest {
         const w = s.idCheck?.settle();
         if (w) warnings.push(w);
         if (Object.keys(s.dateNumbers).length) s.detection.dateNumbers = s.dateNumbers;
-        if (Object.keys(s.dateNumbers).length > 1) warnings.push(`${s.name}: the date column mixes number styles (${Object.keys(s.dateNumbers).join(', ')}); check the dates`);
+        const styles = Object.entries(s.dateNumbers).map(([k, n]) => `${n} ${k}`).join(', ');
+        if (styles && (s.textDates || Object.keys(s.dateNumbers).length > 1)) {
+          warnings.push(`${s.name}: the date column mixes styles (${s.textDates ? `${s.textDates} text dates, ` : ''}${styles}); check that the numbers are dates`);
+        }
         if (s.status < 0) continue;
         s.detection.statuses = s.statuses.report();
         const u = unknownStatusWarning(s.name, s.statuses.unknown());
