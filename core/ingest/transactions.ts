@@ -34,16 +34,6 @@ export interface TransactionIngest {
   finish(): TransactionIngestResult;
 }
 
-/**
- * Status values meaning the order did not go through or was refunded (compared lower-cased, trimmed).
- * Kept for callers that test a value directly; ingest classifies statuses with `classifyStatus`
- * (keyword containment plus the profile's `statuses` map, see statuses.ts).
- */
-export const CANCEL_STATUSES = new Set([
-  '已关闭', '退款成功', '交易关闭', '已取消', '取消', '已退款', '退款', '退货', '已退货', '退款中', '交易失败', '订单关闭',
-  'cancelled', 'canceled', 'refunded', 'closed', 'returned', 'void', 'voided', 'failed', 'refund', 'return', 'cancel',
-]);
-
 /** Money unit of the ledger: 1/10000 of the currency unit. */
 export const MONEY_SCALE = 10_000;
 
