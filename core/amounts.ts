@@ -75,7 +75,7 @@ export function amountProblem(cell: unknown): string | undefined {
   if (!Number.isNaN(parseAmount(cell))) return undefined;
   if (typeof cell === 'number') return Number.isFinite(cell) ? `magnitude of ${cell} is not a plausible amount (limit ${MAX_AMOUNT.toExponential()})` : 'not a finite number';
   if (cell === null || cell === undefined || (typeof cell === 'string' && isMissingToken(cell))) return 'no value';
-  if (typeof cell !== 'string') return `a ${typeof cell === 'boolean' ? 'true/false value' : 'date'}, not an amount`;
+  if (typeof cell !== 'string') return `${typeof cell === 'boolean' ? 'a true/false value' : cell instanceof Date ? 'a date' : 'a nested value'}, not an amount`;
   const s = cell.trim().replace(/^[-+(]+/, '');
   if (/^(inf(inity)?|nan)\b/i.test(s)) return 'not a finite number';
   if (/^0[xob]/i.test(s)) return 'hexadecimal, binary and octal notations are not amounts';
@@ -106,6 +106,7 @@ export function isMissingToken(s: string): boolean {
 export function normalizeId(cell: unknown): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  if (typeof cell === 'object' && !(cell instanceof Date)) return ''; // a nested JSON value is no id (it would print as [object Object])
   let s = typeof cell === 'string' ? cell.trim() : String(cell).trim();
   if (!isAscii(s)) s = s.normalize('NFKC').trim();
   if (isMissingToken(s)) return '';

@@ -149,7 +149,8 @@ export function requireRoles(kind: TableKind, plan: ColumnPlan, source: string):
   const label = (m: string) => m.replace(/^customer$/, 'customer id').replace(/^date$/, 'order date');
   const known = missing.map((m) => {
     const role = m.split(' ')[0] as ColumnRole;
-    return `${role}: ${(SYNONYMS[role] ?? []).filter((_, i, a) => i < 3 || i === a.length - 1).join(' / ')} …`;
+    const syn = SYNONYMS[role] ?? [];
+    return `${role}: ${[...syn.filter((h) => /^[a-z]/.test(h)).slice(0, 3), ...syn.filter((h) => /^[^a-z]/.test(h)).slice(0, 2)].join(' / ')} …`;
   }).join('; ');
   const example = missing.map((m) => `${m.split(' ')[0]}=COLUMN`).join(',');
   const also = missing.length > 1 ? `; also missing: ${missing.slice(1).map(label).join(', ')}` : '';

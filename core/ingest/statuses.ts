@@ -61,9 +61,13 @@ export function classifyStatus(value: string, map: Map<string, StatusClass>): St
 
 export interface StatusCount { value: string; class: StatusClass; rule: string; rows: number }
 
+/** Longer status values are not tracked one by one (hostile input cannot grow the tally). */
+const MAX_TRACKED_LENGTH = 200;
+
 /**
- * Per-value row counts, bounded: at most `maxValues` distinct values are tracked (their
- * classification cached); later new values are classified each time and counted under "other".
+ * Per-value row counts, bounded: at most `maxValues` distinct values of at most 200 characters
+ * are tracked (their classification cached); other values are classified each time and counted
+ * under "(other)".
  */
 export class StatusTally {
   private byValue = new Map<string, StatusCount & { unknown: boolean }>();
@@ -75,7 +79,7 @@ export class StatusTally {
     const hit = this.byValue.get(value);
     if (hit) { hit.rows++; return { cls: hit.class, rule: hit.rule, unknown: hit.unknown }; }
     const r = classifyStatus(value, this.map);
-    if (this.byValue.size < this.maxValues) this.byValue.set(value, { value, class: r.cls, rule: r.rule, rows: 1, unknown: !!r.unknown });
+    if (this.byValue.size < this.maxValues && value.length <= MAX_TRACKED_LENGTH) this.byValue.set(value, { value, class: r.cls, rule: r.rule, rows: 1, unknown: !!r.unknown });
     else this.other.set(r.cls, (this.other.get(r.cls) ?? 0) + 1);
     return r;
   }

@@ -9,7 +9,6 @@ import {
   ambiguousOrders, dateWindowDays, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, settleDateOrder, undecidedOrderWarning,
 } from '../dates.ts';
 import { looksLikeHeader, planColumns, requireRoles, type ColumnPlan } from './columns.ts';
-import { InputError } from './errors.ts';
 import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
 import { byId } from '../summary/summarize.ts';
@@ -51,7 +50,6 @@ function base(kind: TableKind, profile: Profile, onReject?: RejectSink) {
     span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }),
     get plan() { return plan!; },
     get detection() { return detection!; },
-    get source() { return source; },
     begin(src: string, header: Cell[] | null): Detection {
       source = src;
       plan = planColumns(kind, header ? header.map(headerText) : null, profile[MAPS[kind]] ?? {});
@@ -144,7 +142,12 @@ export function createCustomerIngest(profile: Profile, onReject?: RejectSink): T
       for (const field of ['signupDay', 'churnDay'] as const) {
         const with_ = records.filter((r) => r[field] !== undefined);
         const { days, order, by } = resolveDates(with_.map((r) => r[field]!), profile, `${b.detections.map((d) => d.source).join(', ')} (${field === 'signupDay' ? 'signup' : 'churn'} dates)`, b.warnings);
-        with_.forEach((r, i) => { if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i]; else delete r[field]; });
+        let dropped = 0;
+        with_.forEach((r, i) => {
+          if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i];
+          else { delete r[field]; dropped++; }
+        });
+        if (dropped) b.warnings.push(`${dropped} master-data ${field === 'signupDay' ? 'signup' : 'churn'} date(s) are impossible in the column's ${order} order or outside the date window; left blank`);
         if (with_.length && field === 'signupDay') for (const d of [b.detection, ...b.detections]) { d.dateOrder = order; if (by) d.dateOrderBy = by; }
       }
       return { records, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };

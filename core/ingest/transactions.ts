@@ -13,7 +13,7 @@ import type { Cell, CustomerSummary, Detection, Reject, RowCounts } from '../typ
 import { parseAmount, normalizeId, amountProblem, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
 import {
   ambiguousOrders, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso, dateWindowDays, dateCellNumericKind, settleDateOrder,
-  undecidedOrderWarning,
+  undecidedOrderWarning, type NumericDateKind,
 } from '../dates.ts';
 import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
@@ -39,16 +39,6 @@ export interface TransactionIngest {
   rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): TransactionIngestResult;
 }
-
-/**
- * Status values meaning the order did not go through or was refunded (compared lower-cased, trimmed).
- * Kept for callers that test a value directly; ingest classifies statuses with `classifyStatus`
- * (keyword containment plus the profile's `statuses` map, see statuses.ts).
- */
-export const CANCEL_STATUSES = new Set([
-  '已关闭', '退款成功', '交易关闭', '已取消', '取消', '已退款', '退款', '退货', '已退货', '退款中', '交易失败', '订单关闭',
-  'cancelled', 'canceled', 'refunded', 'closed', 'returned', 'void', 'voided', 'failed', 'refund', 'return', 'cancel',
-]);
 
 /** Money unit of the ledger: 1/10000 of the currency unit. */
 export const MONEY_SCALE = 10_000;
@@ -93,6 +83,8 @@ interface SourceState {
   statuses: StatusTally;
   idCheck: GenericIdCheck | null;
   dateNumbers: Record<string, number>;
+  /** Date cells read as text dates (not numbers), to tell a numeric column from a stray number. */
+  textDates: number;
 }
 
 /** Whether a cell holds nothing (blank or a missing-value token such as `NA`). */
@@ -119,6 +111,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   let hasMargin = false;
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
+  let lastKind: NumericDateKind | undefined;
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
@@ -179,7 +172,8 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     const value = sc === null || sc === undefined ? '' : sc instanceof Date ? sc.toISOString() : String(sc).trim();
     const r = s.statuses.add(value);
     if (r.cls === 'kept') return false;
-    reject(line, names.status, r.cls, `Status "${value}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    reject(line, names.status, r.cls, `Status "${shown}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
     return true;
   }
 
@@ -195,7 +189,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         customer: at('customer'), date: at('date'), amount: at('amount'), quantity: at('quantity'), unitPrice: at('unitPrice'),
         orderId: at('orderId'), status: at('status'), refund: at('refund'), productCode: at('productCode'), description: at('description'),
         margin: at('margin'), cost: at('cost'), cancelledAt: at('cancelledAt'),
-        statuses: new StatusTally(statusClasses), idCheck: GenericIdCheck.applies(plan) ? new GenericIdCheck(plan, source) : null, dateNumbers: {},
+        statuses: new StatusTally(statusClasses), idCheck: GenericIdCheck.applies(plan) ? new GenericIdCheck(plan, source) : null, dateNumbers: {}, textDates: 0,
       };
       if (cur.margin >= 0 || cur.cost >= 0) hasMargin = true;
       sources.push(cur);
@@ -234,10 +228,9 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         return;
       }
       if (!isAmbiguousCode(code)) {
-        if (!same) {
-          const kind = dateCellNumericKind(dateCell);
-          if (kind) s.dateNumbers[kind] = (s.dateNumbers[kind] ?? 0) + 1;
-        }
+        if (!same) lastKind = dateCellNumericKind(dateCell);
+        if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
+        else s.textDates++;
         if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
         if (code > asOfDay) { reject(line, names.date, 'after-as-of', `Date after the as-of date ${profile.asOf}`, dateCell); return; }
       }
@@ -326,7 +319,10 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         const w = s.idCheck?.settle();
         if (w) warnings.push(w);
         if (Object.keys(s.dateNumbers).length) s.detection.dateNumbers = s.dateNumbers;
-        if (Object.keys(s.dateNumbers).length > 1) warnings.push(`${s.name}: the date column mixes number styles (${Object.keys(s.dateNumbers).join(', ')}); check the dates`);
+        const styles = Object.entries(s.dateNumbers).map(([k, n]) => `${n} ${k}`).join(', ');
+        if (styles && (s.textDates || Object.keys(s.dateNumbers).length > 1)) {
+          warnings.push(`${s.name}: the date column mixes styles (${s.textDates ? `${s.textDates} text dates, ` : ''}${styles}); check that the numbers are dates`);
+        }
         if (s.status < 0) continue;
         s.detection.statuses = s.statuses.report();
         const u = unknownStatusWarning(s.name, s.statuses.unknown());

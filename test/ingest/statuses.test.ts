@@ -100,3 +100,18 @@ describe('statuses in transaction ingest', () => {
     expect(r.summaries[0].totalSpend).toBe(10);
   });
 });
+
+describe('bounded on hostile status values', () => {
+  it('tracks at most maxValues distinct values, and no long ones', () => {
+    const t = new StatusTally(none, 50);
+    for (let i = 0; i < 10_000; i++) t.add(`s${i}`);
+    t.add('x'.repeat(1000) + '退款');
+    const report = t.report(5);
+    expect(report.slice(0, 5).every((r) => r.rows === 1)).toBe(true);
+    expect(report.slice(5)).toEqual([
+      { value: '(other)', class: 'kept', rule: 'several', rows: 9995 },
+      { value: '(other)', class: 'refunded', rule: 'several', rows: 1 },
+    ]);
+    expect(t.unknown().more).toBe(40);
+  });
+});

@@ -75,9 +75,10 @@ describe('dates are real calendar dates and times inside the window', () => {
   });
   it('reads Excel serials and Unix epoch seconds and milliseconds in numeric columns, and reports which', () => {
     const jan1 = Date.UTC(2024, 0, 1) / 1000; // 2024-01-01 00:00 UTC = 08:00 in Shanghai
-    const r = tx([['customer', 'date', 'amount'], ['a', 45292, '1'], ['b', jan1, '1'], ['c', String(jan1 * 1000), '1'], ['d', '20240101', '1']]);
+    const r = tx([['customer', 'date', 'amount'], ['a', 45292, '1'], ['b', jan1, '1'], ['c', String(jan1 * 1000), '1'], ['d', '20240101', '1'], ['d', '20240101', '2']]);
     expect(r.summaries.map((s) => dayToIso(s.firstDay))).toEqual(['2024-01-01', '2024-01-01', '2024-01-01', '2024-01-01']);
-    expect(r.detections[0].dateNumbers).toEqual({ 'excel-serial': 1, 'epoch-seconds': 1, 'epoch-milliseconds': 1, yyyymmdd: 1 });
+    expect(r.detections[0].dateNumbers).toEqual({ 'excel-serial': 1, 'epoch-seconds': 1, 'epoch-milliseconds': 1, yyyymmdd: 2 });
+    expect(r.warnings.join()).toMatch(/t\.csv: the date column mixes styles/);
   });
 });
 
@@ -144,5 +145,27 @@ describe('surveys keep the valid answers beside a missing one', () => {
       { customerId: 'a', day: Date.UTC(2024, 0, 1) / 86400000, nps: 9, willReturn: true },
       { customerId: 'b', day: Date.UTC(2024, 0, 1) / 86400000, csat: 4 },
     ]);
+  });
+});
+
+describe('nested values', () => {
+  it('a JSON object or array is no id and no amount (it would print as [object Object] and merge customers)', () => {
+    expect(normalizeId({ id: 1 })).toBe('');
+    expect(normalizeId([1, 2])).toBe('');
+    expect(parseAmount({ v: 1 })).toBeNaN();
+    expect(amountProblem({ v: 1 })).toBe('a nested value, not an amount');
+  });
+});
+
+describe('numbers in a text date column', () => {
+  it('are read but named in a warning', () => {
+    const r = tx([['customer', 'date', 'amount'], ['a', '2024-01-01', '1'], ['a', '2024-01-02', '1'], ['b', 45300, '1']]);
+    expect(r.counts.accepted).toBe(3);
+    expect(r.warnings).toContain('t.csv: the date column mixes styles (2 text dates, 1 excel-serial); check that the numbers are dates');
+  });
+  it('a purely numeric column gives no warning', () => {
+    const r = tx([['customer', 'date', 'amount'], ['a', 45292, '1'], ['b', 45300, '1']]);
+    expect(r.warnings).toEqual([]);
+    expect(r.detections[0].dateNumbers).toEqual({ 'excel-serial': 2 });
   });
 });
