@@ -46,7 +46,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
     doc: 'P(alive), expected purchases, expected spend and CLV per customer (BG/NBD + Gamma-Gamma), with a header row.',
     params: [p('ids', 'Customer id column.'), p('dates', 'Order date column.'), p('amounts', 'Order amount column.'),
       p('as_of', 'As-of date (a date cell or "YYYY-MM-DD"); never NOW().'),
-      p('horizon', '[optional] Horizon in time units, default 52.'), p('discount_rate', '[optional] Annual discount rate, default 0.1.'),
+      p('horizon', '[optional] Horizon in time units, default one year (52 weeks, 365 days or 12 months).'), p('discount_rate', '[optional] Annual discount rate, default 0.1.'),
       p('margin', '[optional] Gross margin 0–1, default 1.'), p('time_unit', '[optional] "day", "week" (default) or "month".'),
       p('locale', '[optional] "en" or "zh-CN" labels.')],
   },

@@ -1,6 +1,7 @@
 /**
  * The `pyramid` command line (parsing and dispatch; cli/main.ts is the entry point).
- * Exit codes: 0 done, 2 unusable input or bad arguments, 1 unexpected failure.
+ * Exit codes: 0 done, 2 a user error (bad flag or profile, unusable or missing input, unwritable
+ * output), 1 unexpected failure. Every error is one line on stderr.
  */
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/ingest/errors.ts';
@@ -19,8 +20,14 @@ Options:
   --as-of DATE            day the scores are computed as of (required)
   --time-unit U           day | week | month (default week)
   --config FILE           JSON profile; the flags below override its fields
-  --map ROLE=COL,…        column map, e.g. customer=CustomerID,date=3,amount=5
+  --map ROLE=COL,…        column map of the transaction files, e.g. customer=CustomerID,date=3,amount=5
                           (header text or 1-based column number; numbers serve headerless files)
+  --customers-map ROLE=COL,…  the same for the --customers files
+  --survey-map ROLE=COL,…     the same for the --survey files
+  --status-map VALUE=CLASS,…  order status values (text or code) → kept | cancelled | refunded | unpaid,
+                          e.g. 0=unpaid,1=kept,2=cancelled; overrides the keyword rules
+  --date-order O          DMY | MDY | YMD: day/month order of a/b/yyyy dates when the data cannot tell
+  --date-from DATE        earliest plausible date (default 1990-01-01); later than as-of + 1 day is rejected too
   --customers FILE        customer master data (repeatable)
   --survey FILE           survey responses (repeatable)
   --out DIR               output folder (default ./out)
@@ -38,9 +45,11 @@ Options:
   --time-zone TZ          IANA zone for timestamps with an offset (default Asia/Shanghai)
   --dedupe                reject exact duplicate lines
   --summary-only          write the per-customer summaries without model scores
-  --locale L              en | zh-CN (column labels of customers.csv)
+  --locale L              en | zh-CN (labels and header row of customers.csv)
+  --no-bom                CSV files without the UTF-8 byte order mark (kept by default for Excel)
 
-Writes DIR/customers.csv, DIR/rejects.csv and DIR/summary.json.
+Writes DIR/customers.csv, DIR/rejects.csv and DIR/summary.json (each to a temporary file, then
+renamed; never onto an input). Exit codes: 0 done, 2 user error, 1 unexpected failure.
 Example:
   pyramid score orders.csv.gz --as-of 2024-12-31 --time-unit week --out out
 `;
@@ -58,6 +67,9 @@ export function parseCli(argv: string[]) {
       'max-record-bytes': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
+      'no-bom': { type: 'boolean' },
+      'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
+      'date-from': { type: 'string' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -82,20 +94,21 @@ export function parseCli(argv: string[]) {
   if (values.model !== undefined) o.model = values.model;
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
+  if (values['no-bom']) o.bom = false;
   num('horizon', values.horizon, 'horizon');
   num('discount-rate', values['discount-rate'], 'discountRate');
   num('margin', values.margin, 'margin');
   num('max-record-bytes', values['max-record-bytes'], 'maxRecordBytes');
-  if (values.map !== undefined) {
-    const columns: Record<string, string | number> = {};
-    for (const part of values.map.split(',')) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw new InputError(`--map expects ROLE=COLUMN pairs separated by commas, got "${part}"`);
-      const col = part.slice(eq + 1).trim();
-      columns[part.slice(0, eq).trim()] = /^\d+$/.test(col) ? Number(col) : col;
-    }
-    o.columns = columns;
+  if (values.map !== undefined) o.columns = columnMap('map', values.map);
+  if (values['customers-map'] !== undefined) o.customerColumns = columnMap('customers-map', values['customers-map']);
+  if (values['survey-map'] !== undefined) o.surveyColumns = columnMap('survey-map', values['survey-map']);
+  if (values['status-map'] !== undefined) o.statuses = Object.fromEntries(pairs('status-map', values['status-map'], 'VALUE=kept|cancelled|refunded|unpaid'));
+  if (values['date-order'] !== undefined) {
+    const d = values['date-order'].toUpperCase();
+    if (d !== 'DMY' && d !== 'MDY' && d !== 'YMD') throw new InputError(`--date-order must be DMY, MDY or YMD, got "${values['date-order']}"`);
+    o.dateOrder = d;
   }
+  if (values['date-from'] !== undefined) o.dateWindow = { from: values['date-from'] };
   return {
     help: false as const,
     files, customers: values.customers, surveys: values.survey, config: values.config, out: values.out,
@@ -103,10 +116,17 @@ export function parseCli(argv: string[]) {
   };
 }
 
-/** First line of a message, cut so that no error echoes a whole file to the terminal. */
-function oneLine(message: string): string {
-  const first = message.split('\n')[0];
-  return first.length > 600 ? `${first.slice(0, 600)}…` : first;
+/** `A=B,C=D` → [[A, B], [C, D]] (split on the first `=` of each part). */
+function pairs(flag: string, text: string, shape: string): [string, string][] {
+  return text.split(',').map((part) => {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new InputError(`--${flag} expects ${shape} pairs separated by commas, got "${part}"`);
+    return [part.slice(0, eq).trim(), part.slice(eq + 1).trim()];
+  });
+}
+
+function columnMap(flag: string, text: string): Record<string, string | number> {
+  return Object.fromEntries(pairs(flag, text, 'ROLE=COLUMN').map(([role, col]) => [role, /^\d+$/.test(col) ? Number(col) : col]));
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,9 +139,22 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
     return 0;
   } catch (e) {
-    const usage = e instanceof InputError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`pyramid: ${oneLine((e as Error).message)}\n`);
-    return usage ? 2 : 1;
+    return isUserError(e) ? 2 : 1;
   }
+}
+
+/** File-system errors the user can fix (a missing folder, no permission, a file where a folder should be). */
+const USER_FS_ERRORS = new Set(['ENOENT', 'EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG', 'EEXIST', 'ENOSPC', 'EDQUOT']);
+
+export function isUserError(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return e instanceof InputError || (typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || USER_FS_ERRORS.has(code)));
+}
+
+/** The first line of a message, at most 500 characters (input content is never echoed at length). */
+function oneLine(message: string): string {
+  const line = String(message).split(/\r\n|\r|\n/)[0];
+  return line.length > 500 ? `${line.slice(0, 497)}…` : line;
 }
 

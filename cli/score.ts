@@ -2,15 +2,15 @@
  * `pyramid score`: read the exports, summarize, score, and write customers.csv, rejects.csv and
  * summary.json into the output folder. One function so every caller (CLI, scripts) runs the same steps.
  */
-import { existsSync, readFileSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveProfile, type Profile } from '../core/config.ts';
+import { ProfileError, resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
-import { openRejectWriter, writeCsv, type OutCell } from '../io/csv.ts';
-import { scoreCustomers } from '../core/pipeline.ts';
-import { datasetSummary, scoreTable } from '../core/report/index.ts';
+import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
+import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
+import { columnHeaders, datasetSummary, scoreTable } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
 export interface ScoreOptions {
@@ -33,15 +33,52 @@ export interface ScoreResult {
   summary: Record<string, unknown>;
 }
 
-/** Profile from a JSON file plus overrides, validated; errors become one-line InputErrors. */
+/** Command-line flag of a profile field given as an override (most are the field in kebab case). */
+const FLAG_OF: Record<string, string> = {
+  columns: '--map', customerColumns: '--customers-map', surveyColumns: '--survey-map', statuses: '--status-map', dateWindow: '--date-from', bom: '--no-bom',
+};
+const flagOf = (key: string) => FLAG_OF[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+function readProfileFile(path: string): Record<string, unknown> {
+  let text: string;
+  try { text = readFileSync(path, 'utf8'); } catch (e) { throw new InputError(`${path}: cannot read the profile (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+  let json: unknown;
+  try { json = JSON.parse(text.replace(/^\uFEFF/, '')); } catch (e) { throw new InputError(`${path}: not valid JSON (${(e as Error).message.split('\n')[0]})`); }
+  if (!isObject(json)) throw new InputError(`${path}: the profile must be a JSON object of settings, got ${Array.isArray(json) ? 'a list' : JSON.stringify(json)}`);
+  return json;
+}
+
+/**
+ * Profile from a JSON file plus overrides (flags), validated. Objects given in both (e.g. a column map)
+ * merge one level deep. Any problem is one InputError line naming each bad field, or its flag.
+ */
 export function buildProfile(config: string | undefined, overrides: Record<string, unknown> = {}): Profile {
-  let base: Record<string, unknown> = {};
-  if (config) {
-    try { base = JSON.parse(readFileSync(config, 'utf8')); } catch (e) { throw new InputError(`${config}: not a readable JSON profile (${(e as Error).message})`); }
-  }
+  const base = config ? readProfileFile(config) : {};
   const merged: Record<string, unknown> = { ...base, ...overrides };
-  if (base.columns && overrides.columns) merged.columns = { ...(base.columns as object), ...(overrides.columns as object) };
-  try { return resolveProfile(merged); } catch (e) { throw new InputError((e as Error).message); }
+  for (const [k, v] of Object.entries(overrides)) if (isObject(v) && isObject(base[k])) merged[k] = { ...base[k], ...v };
+  try {
+    return resolveProfile(merged);
+  } catch (e) {
+    if (!(e instanceof ProfileError)) throw e;
+    const issues = e.issues.map((i) => {
+      const [top, ...rest] = i.path.split('.');
+      if (!(top in overrides)) return i;
+      return { path: rest.length ? `${flagOf(top)} ${rest.join('.')}` : flagOf(top), message: i.message };
+    });
+    throw new ProfileError(issues, config ? `Invalid profile ${config}` : 'Invalid settings');
+  }
+}
+
+export const OUTPUT_FILES = ['customers.csv', 'rejects.csv', 'summary.json'] as const;
+
+/** Fails before anything is read when the output folder is a file or would overwrite an input. */
+function checkOutputs(outDir: string, inputs: Input[]): void {
+  let isDir = true;
+  try { isDir = statSync(outDir).isDirectory(); } catch { /* created later */ }
+  if (!isDir) throw new InputError(`--out ${outDir}: is a file, not a folder`);
+  refuseInputsAsOutputs(OUTPUT_FILES.map((f) => join(outDir, f)), inputs.filter((i): i is string => typeof i === 'string'));
 }
 
 export const SUMMARY_COLUMNS = [
@@ -69,10 +106,14 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
+  const files = [...inputs];
+  if (o.config) files.push(o.config);
+  checkOutputs(outDir, files);
+  const csv = { bom: profile.bom };
   // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
   // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
   const hadOut = existsSync(outDir);
-  const rejects = openRejectWriter(join(outDir, 'rejects.csv'));
+  const rejects = openRejectWriter(join(outDir, 'rejects.csv'), csv);
   let data: Awaited<ReturnType<typeof loadDataset>>;
   try {
     data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
@@ -83,16 +124,16 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     throw e;
   }
   rejects.close();
-  mkdirSync(outDir, { recursive: true });
+  checkAsOf(data, profile);
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
     const table = scoreTable(run, profile.locale);
-    await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows);
+    await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows, csv);
   } else {
-    await writeCsv(join(outDir, 'customers.csv'), SUMMARY_COLUMNS, data.summaries.map(summaryRow));
+    await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
   }
   const summary = datasetSummary(profile, data, run);
-  writeFileSync(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   return { outDir, summary };
 }

@@ -1,9 +1,40 @@
 /**
  * Money and number cells as exports write them: `¥1,234.50`, `RMB 12`, `12元`, `1.234,50`,
- * `(12.00)`, `12.00-`, `£3.5`. Returns NaN for anything that is not a number.
+ * `(12.00)`, `12.00-`, `£3.5`, and plain decimals with an exponent as spreadsheets write them
+ * (`1.5E+3`). Only finite decimal numbers below `MAX_AMOUNT` in magnitude are amounts:
+ * `Infinity`, `NaN`, `1e309`, hexadecimal / binary / octal (`0x10`, `0b101`, `0o17`) and absurd
+ * magnitudes read as NaN, and `amountProblem` says why.
  */
 
+/** Magnitudes at or above this (one trillion) are not plausible order amounts. */
+export const MAX_AMOUNT = 1e12;
+
 const CURRENCY_RE = /RMB|CNY|USD|EUR|GBP|[¥￥$£€元]/gi;
+
+/** `-?digits[.digits][e±digits]`, checked without a regex (the common case in large files). */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === start) return false;
+  if (i < n && s.charCodeAt(i) === 46) {
+    const f = ++i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === f) return false;
+  }
+  if (i < n && (s.charCodeAt(i) | 32) === 101) {
+    i++;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const e = i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === e) return false;
+  }
+  return i === n;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const plausible = (n: number): number => (Number.isFinite(n) && Math.abs(n) < MAX_AMOUNT ? n : NaN);
 
 /**
  * Separators: with both `,` and `.`, the last one is the decimal mark; several of the same mark
@@ -11,14 +42,9 @@ const CURRENCY_RE = /RMB|CNY|USD|EUR|GBP|[¥￥$£€元]/gi;
  * (`1,234` reads as one thousand two hundred thirty-four; `1,5` as one and a half).
  */
 export function parseAmount(cell: unknown): number {
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : NaN;
-  if (typeof cell !== 'string') return NaN;
-  // Fast path: plain numbers, which most exports write.
-  const c0 = cell.charCodeAt(0);
-  if ((c0 >= 48 && c0 <= 57) || c0 === 45) {
-    const n = +cell;
-    if (n === n && cell.indexOf('x') < 0) return n;
-  }
+  if (typeof cell === 'number') return plausible(cell);
+  if (typeof cell !== 'string' || cell === '') return NaN;
+  if (isPlainDecimal(cell)) return plausible(+cell);
   let s = cell.trim();
   if (s === '') return NaN;
   let neg = false;
@@ -26,6 +52,7 @@ export function parseAmount(cell: unknown): number {
   s = s.replace(CURRENCY_RE, '').replace(/[\s\u00a0']/g, '');
   if (s.endsWith('-')) { neg = !neg; s = s.slice(0, -1); }
   if (s[0] === '-') { neg = !neg; s = s.slice(1); } else if (s[0] === '+') s = s.slice(1);
+  if (isPlainDecimal(s)) return plausible(neg ? -s : +s);
   if (!/^[\d.,]*\d[\d.,]*$/.test(s)) return NaN;
   const lastComma = s.lastIndexOf(','), lastDot = s.lastIndexOf('.');
   if (lastComma >= 0 && lastDot >= 0) {
@@ -37,16 +64,58 @@ export function parseAmount(cell: unknown): number {
     s = s.replace(/\./g, '');
   }
   if (!/^\d*\.?\d+$|^\d+\.$/.test(s)) return NaN;
-  const n = +s;
-  return neg ? -n : n;
+  return plausible(neg ? -s : +s);
 }
 
-/** Customer ids: trimmed; a float export's `17850.0` equals `17850`; empty → ''. */
+/**
+ * Why a cell is not an amount (for the rejects file), or undefined when it is one. Called only on
+ * the reject path, so it may be slow.
+ */
+export function amountProblem(cell: unknown): string | undefined {
+  if (!Number.isNaN(parseAmount(cell))) return undefined;
+  if (typeof cell === 'number') return Number.isFinite(cell) ? `magnitude of ${cell} is not a plausible amount (limit ${MAX_AMOUNT.toExponential()})` : 'not a finite number';
+  if (cell === null || cell === undefined || (typeof cell === 'string' && isMissingToken(cell))) return 'no value';
+  if (typeof cell !== 'string') return `${typeof cell === 'boolean' ? 'a true/false value' : cell instanceof Date ? 'a date' : 'a nested value'}, not an amount`;
+  const s = cell.trim().replace(/^[-+(]+/, '');
+  if (/^(inf(inity)?|nan)\b/i.test(s)) return 'not a finite number';
+  if (/^0[xob]/i.test(s)) return 'hexadecimal, binary and octal notations are not amounts';
+  const plain = s.replace(CURRENCY_RE, '').replace(/[\s\u00a0',)]/g, '').replace(/-$/, '');
+  if (isPlainDecimal(plain) || /^[\d.]+$/.test(plain)) {
+    const n = +plain;
+    if (!Number.isFinite(n)) return 'not a finite number';
+    return `magnitude is not a plausible amount (limit ${MAX_AMOUNT.toExponential()})`;
+  }
+  return 'not a number';
+}
+
+/** Cells that mean "no value" in exports and spreadsheets (compared trimmed and case-folded). */
+const MISSING = new Set(['', 'na', 'n/a', '#n/a', 'null', 'none', 'nan', 'nil', '-', '--', '(blank)', '(空白)', '无', '空', '#null!', 'undefined']);
+
+/** Whether a text cell is a missing-value token (`NA`, `N/A`, `#N/A`, `null`, `None`, `-`, `(blank)`, `(空白)`, `无`, `空`, blank …). */
+export function isMissingToken(s: string): boolean {
+  if (s.length > 9) return false;
+  const c = s.charCodeAt(0) | 32; // ASCII lower case
+  if ((c >= 48 && c <= 57) || (c >= 97 && c <= 122 && c !== 110 && c !== 117)) return false; // digits, letters but n/u
+  return MISSING.has(s.trim().toLowerCase());
+}
+
+/**
+ * Customer ids: trimmed and NFKC-normalised (full-width `ＡＢ１` equals `AB1`); a float export's
+ * `17850.0` equals `17850`; missing-value tokens (`NA`, `#N/A`, `null`, `-`, …) and blanks → ''.
+ */
 export function normalizeId(cell: unknown): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
-  const s = typeof cell === 'string' ? cell.trim() : String(cell).trim();
+  if (typeof cell === 'object' && !(cell instanceof Date)) return ''; // a nested JSON value is no id (it would print as [object Object])
+  let s = typeof cell === 'string' ? cell.trim() : String(cell).trim();
+  if (!isAscii(s)) s = s.normalize('NFKC').trim();
+  if (isMissingToken(s)) return '';
   const dot = s.indexOf('.');
   if (dot > 0 && /^-?\d+\.0+$/.test(s)) return s.slice(0, dot);
   return s;
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
 }

@@ -1,266 +1,297 @@
 /**
- * One configuration profile shared by every entry point (CLI, Lambda, Sheets add-on).
- * Every field has a default; `resolveProfile` validates a partial profile and fills the rest.
+ * One configuration profile shared by every entry point (CLI, Lambda, Sheets add-on), defined once
+ * as a valibot schema: the schema gives the TypeScript type, the defaults and the validation.
+ * `resolveProfile` validates a partial profile (e.g. parsed JSON) and fills every default.
+ * Every object is strict: an unknown key anywhere is an error naming its path (usually a typo).
  */
-import type { Locale, TimeUnit } from './types.ts';
+import * as v from 'valibot';
+import { InputError } from './ingest/errors.ts';
+import { ONE_YEAR } from './time-units.ts';
 
-export type ColumnRole =
-  | 'customer' | 'date' | 'amount' | 'quantity' | 'unitPrice' | 'orderId' | 'status' | 'refund'
-  | 'cost' | 'margin' | 'productCode' | 'description' | 'channel'
+export const COLUMN_ROLES = [
+  'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund',
+  'cost', 'margin', 'productCode', 'description', 'channel', 'cancelledAt',
   // customers table
-  | 'name' | 'type' | 'industry' | 'region' | 'country' | 'segment' | 'settlement' | 'receivable'
-  | 'overdueDays' | 'pipelineStage' | 'size' | 'acquisitionCost' | 'serviceCost' | 'signupDate' | 'churnDate'
+  'name', 'type', 'industry', 'region', 'country', 'segment', 'settlement', 'receivable',
+  'overdueDays', 'pipelineStage', 'size', 'acquisitionCost', 'serviceCost', 'signupDate', 'churnDate',
   // surveys table
-  | 'csat' | 'nps' | 'willReturn' | 'willRecommend' | 'surveyDate';
-
+  'csat', 'nps', 'willReturn', 'willRecommend', 'surveyDate',
+] as const;
+export type ColumnRole = (typeof COLUMN_ROLES)[number];
 export type TierScheme = 'zeithaml' | 'ibm' | 'pareto' | 'custom';
 export type PurchaseModelKind = 'bgnbd' | 'paretonbd' | 'mbgnbd';
+/** What the profile may ask for: one purchase model, or `auto` to let the fits decide. */
+export type ModelChoice = 'auto' | PurchaseModelKind;
+export type StatusMeaning = 'kept' | 'cancelled' | 'refunded' | 'unpaid';
+export type StatusClass = StatusMeaning;
 
-export interface Profile {
-  /** The day scores are computed as of, `YYYY-MM-DD`. Required to score. */
-  asOf: string;
-  /** Unit of recency, T, horizon and model parameters. */
-  timeUnit: TimeUnit;
-  /** IANA zone used to turn timestamps with an offset into calendar days. */
-  timeZone: string;
-  locale: Locale;
-  /** Explicit column map (role → header text, or 1-based column number for headerless files). Overrides detection. */
-  columns: Partial<Record<ColumnRole, string | number>>;
-  /** Whether the file has a header row. `auto` guesses from the first row. */
-  header: 'auto' | boolean;
-  dateOrder: 'auto' | 'YMD' | 'MDY' | 'DMY';
-  /** Text encoding; `auto` detects it from the bytes (see docs/ingest.md). `gbk` is accepted as an alias of `gb18030`. */
-  encoding: 'auto' | 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' | 'latin1' | 'cp1252';
-  /** Longest record (line, or quoted lines) read as a row; a longer one is one reject. */
-  maxRecordBytes: number;
-  /** Rejects kept in memory as examples (summary, report); every reject still streams to rejects.csv. */
-  rejectExamples: number;
-  delimiter: 'auto' | ',' | ';' | '\t' | '|' | 'whitespace';
-  /** XLSX sheet name; first sheet when absent. */
-  sheet?: string;
-  /** Non-purchase lines (postage, bank charges, fees, adjustments), matched on product code or description (case-insensitive, exact). */
-  exclusions: { codes: string[]; descriptions: string[] };
-  /** Reject exact duplicate lines. */
-  dedupe: boolean;
-  /** Split calibration / holdout at this day (`YYYY-MM-DD`): models fit up to it, holdout counts after it. */
-  calibrationEnd?: string;
-  /** Period used for retention / churn rates and cohorts. */
-  retentionPeriod: 'week' | 'month' | 'quarter' | 'year';
 
-  // models and value
-  model: PurchaseModelKind;
-  /** CLV horizon, in `timeUnit` periods. */
-  horizon: number;
-  /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
-  discountRate: number;
-  /** Gross margin applied to spend (0–1). */
-  margin: number;
+// ---------------------------------------------------------------------------------------------
+// Building blocks. Each carries one message, so a field reports one clear reason.
 
-  // tiers
-  tierScheme: TierScheme;
-  tierBy: 'clv' | 'historic' | 'margin';
-  /** For `custom`: cut points, highest tier first, by top-percentile (e.g. [1, 5, 20]) or by value. */
-  customTiers?: { by: 'percentile' | 'value'; cuts: number[]; labels: string[] };
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
-  // RFM
-  /**
-   * bins: scores 1..bins by quantile. cuts: ascending cut points per dimension instead (R in days since
-   * the last purchase). segments: R × FM rules, first match wins (see core/scores/rfm.ts).
-   */
-  rfm: {
-    bins: number;
-    cuts?: { r?: number[]; f?: number[]; m?: number[] };
-    segments?: { segment: string; r: [number, number]; fm: [number, number] }[];
-  };
-
-  // retention and lifecycle thresholds
-  churn: {
-    /** P(alive) at or above → low risk. */
-    lowRiskPAlive: number;
-    /** P(alive) below → high risk. */
-    highRiskPAlive: number;
-    /** Days without purchase after which a customer counts as lost, whatever the model says. */
-    lostAfterDays: number;
-  };
-
-  // master data classes
-  homeRegion?: string;
-  homeCountry?: string;
-  /** Receivables ageing thresholds in days: above `short` is long-term, above `bad` is bad debt. */
-  receivables: { shortTermDays: number; badDebtDays: number };
+/** Levenshtein distance, for "did you mean" on unknown keys (keys are short; bounded by their length). */
+function distance(a: string, b: string): number {
+  if (a.length > 64 || b.length > 64) return Infinity;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length];
 }
 
-export const DEFAULT_PROFILE: Profile = {
-  asOf: '',
-  timeUnit: 'week',
-  timeZone: 'Asia/Shanghai',
-  locale: 'en',
-  columns: {},
-  header: 'auto',
-  dateOrder: 'auto',
-  encoding: 'auto',
-  maxRecordBytes: 4 * 1024 * 1024,
-  rejectExamples: 100,
-  delimiter: 'auto',
-  exclusions: {
-    codes: ['POST', 'DOT', 'M', 'BANK CHARGES', 'C2', 'CRUK', 'D', 'S', 'AMAZONFEE', 'ADJUST', 'ADJUST2', 'B', 'PADS'],
-    descriptions: ['postage', 'carriage', 'manual', 'bank charges', 'discount', 'amazon fee', 'adjust bad debt', '运费', '邮费', '手续费', '调整'],
-  },
-  dedupe: false,
-  retentionPeriod: 'month',
-  model: 'bgnbd',
-  horizon: 52,
-  discountRate: 0.1,
-  margin: 1,
-  tierScheme: 'zeithaml',
-  tierBy: 'clv',
-  rfm: { bins: 5 },
-  churn: { lowRiskPAlive: 0.7, highRiskPAlive: 0.3, lostAfterDays: 365 },
-  receivables: { shortTermDays: 90, badDebtDays: 365 },
-};
+function unknownKey(key: string, known: readonly string[], noun: string, listAll = known.length <= 12): string {
+  const near = known.find((k) => {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    return d <= 2 && d < Math.min(key.length, k.length) / 2;
+  });
+  if (near) return `unknown ${noun} (did you mean ${near}?)`;
+  return listAll ? `unknown ${noun} (known: ${known.join(', ')})` : `unknown ${noun}`;
+}
 
-const TIME_UNITS = ['day', 'week', 'month'];
-const ALL_ROLES: ColumnRole[] = [
-  'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund', 'cost', 'margin', 'productCode', 'description', 'channel',
-  'name', 'type', 'industry', 'region', 'country', 'segment', 'settlement', 'receivable', 'overdueDays', 'pipelineStage', 'size', 'acquisitionCost',
-  'serviceCost', 'signupDate', 'churnDate', 'csat', 'nps', 'willReturn', 'willRecommend', 'surveyDate',
-];
+/** A strict object: not an array, not null, no key outside `entries`. */
+function strict<const E extends v.ObjectEntries>(entries: E, noun = 'field') {
+  const known = Object.keys(entries);
+  return v.pipe(
+    v.unknown(),
+    v.check(isRecord, 'expected an object'),
+    v.strictObject(entries, (issue) => {
+      if (issue.expected === 'never') return unknownKey(String(issue.input), known, noun);
+      if (issue.expected === 'Object') return 'expected an object';
+      return 'required';
+    }),
+  );
+}
 
 /**
- * Validate a partial profile (e.g. parsed JSON) and fill every default. Throws one Error whose
- * message lists every bad field; unknown fields are errors too (they are usually typos).
+ * A rule between fields of one object, reported on field `at`. It runs as soon as `keys` are valid,
+ * even when other fields are not, so one message lists every problem.
  */
+function crossCheck<T extends Record<string, unknown>>(keys: (keyof T & string)[], at: keyof T & string, ok: (x: T) => boolean, message: string) {
+  const check = v.partialCheck(keys.map((k) => [k]) as [[string]], ok as (x: unknown) => boolean, message);
+  return v.forward(check as never, [at] as never) as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
+}
+
+const numberIn = (min: number, max: number) => {
+  const m = `expected a number from ${min} to ${max}`;
+  return v.pipe(v.number(m), v.finite(m), v.minValue(min, m), v.maxValue(max, m));
+};
+const intIn = (min: number, max: number) => {
+  const m = `expected an integer from ${min} to ${max}`;
+  return v.pipe(v.number(m), v.integer(m), v.minValue(min, m), v.maxValue(max, m));
+};
+const oneOf = <const T extends readonly string[]>(options: T) =>
+  v.picklist(options, `expected one of ${options.map((o) => JSON.stringify(o)).join(', ')}`);
+const bool = v.boolean('expected true or false');
+const text = v.string('expected a text');
+
+export function isIsoDate(s: unknown): s is string {
+  const m = typeof s === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null;
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+}
+const isoDate = v.pipe(v.string('expected a date YYYY-MM-DD'), v.check((s: string) => isIsoDate(s), 'expected a date YYYY-MM-DD'));
+
+function isTimeZone(z: string): boolean {
+  try { new Intl.DateTimeFormat('en-US', { timeZone: z }); return true; } catch { return false; }
+}
+
+/** Role → header text or 1-based column number. */
+const columnMap = (() => {
+  const m = 'expected a header text or a 1-based column number';
+  const ref = v.union([v.pipe(v.string(m), v.check((s) => s.trim() !== '', m)), v.pipe(v.number(m), v.integer(m), v.minValue(1, m))], m);
+  const role = v.pipe(v.string(), v.check((k) => (COLUMN_ROLES as readonly string[]).includes(k), (i) => unknownKey(String(i.input), COLUMN_ROLES, 'role', true)));
+  return v.optional(v.pipe(v.unknown(), v.check(isRecord, 'expected an object role → column'), v.record(role, ref),
+    v.transform((r) => r as Partial<Record<ColumnRole, string | number>>)), () => ({}));
+})();
+
+const ascending = v.pipe(
+  v.array(v.pipe(v.number('must be ascending numbers'), v.finite('must be ascending numbers')), 'must be ascending numbers'),
+  v.check((a) => a.every((x, i) => i === 0 || x > a[i - 1]), 'must be ascending numbers'),
+);
+const scoreRange = v.pipe(
+  v.strictTuple([intIn(1, 5), intIn(1, 5)], 'expected [low, high] scores from 1 to 5'),
+  v.check(([a, b]) => a <= b, 'expected [low, high] with low ≤ high'),
+);
+
+const DEFAULT_EXCLUDED_CODES = ['POST', 'DOT', 'M', 'BANK CHARGES', 'C2', 'CRUK', 'D', 'S', 'AMAZONFEE', 'ADJUST', 'ADJUST2', 'B', 'PADS'];
+const DEFAULT_EXCLUDED_DESCRIPTIONS = ['postage', 'carriage', 'manual', 'bank charges', 'discount', 'amazon fee', 'adjust bad debt', '运费', '邮费', '手续费', '调整'];
+const ENCODINGS = ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'latin1', 'cp1252'] as const;
+type Encoding = (typeof ENCODINGS)[number];
+
+// ---------------------------------------------------------------------------------------------
+// The profile.
+
+const DateWindow = strict({ from: v.optional(isoDate, '1990-01-01'), to: v.optional(isoDate) });
+const CustomTiers = strict({
+  by: oneOf(['percentile', 'value']),
+  cuts: v.array(v.pipe(v.number('expected a list of numbers'), v.finite('expected a list of numbers')), 'expected a list of numbers'),
+  labels: v.array(text, 'expected a list of texts'),
+});
+const Churn = strict({
+  /** P(alive) at or above → low risk. */
+  lowRiskPAlive: v.optional(numberIn(0, 1), 0.7),
+  /** P(alive) below → high risk. */
+  highRiskPAlive: v.optional(numberIn(0, 1), 0.3),
+  /** Days without purchase after which a customer counts as lost, whatever the model says. */
+  lostAfterDays: v.optional(numberIn(1, 36_500), 365),
+});
+const Receivables = strict({ shortTermDays: v.optional(numberIn(0, 36_500), 90), badDebtDays: v.optional(numberIn(0, 36_500), 365) });
+
+type Fields = v.InferOutput<typeof Fields>;
+const Fields = strict({
+    /** The day scores are computed as of, `YYYY-MM-DD`. Required to score (`''` = not given yet). */
+    asOf: v.optional(v.pipe(v.string('expected a date YYYY-MM-DD'), v.check((s) => s === '' || isIsoDate(s), 'expected a date YYYY-MM-DD')), ''),
+    /** Unit of recency, T, horizon and model parameters. */
+    timeUnit: v.optional(oneOf(['day', 'week', 'month']), 'week'),
+    /** IANA zone used to turn timestamps with an offset into calendar days. */
+    timeZone: v.optional(v.pipe(text, v.check(isTimeZone, 'expected an IANA time zone such as Asia/Shanghai')), 'Asia/Shanghai'),
+    /** Language of labels and of the customers.csv header row. */
+    locale: v.optional(oneOf(['en', 'zh-CN']), 'en'),
+    /** Column map for transaction files (role → header text, or 1-based column number). Overrides detection. */
+    columns: columnMap,
+    /** The same for customer master-data files. */
+    customerColumns: columnMap,
+    /** The same for survey files. */
+    surveyColumns: columnMap,
+    /** Whether the file has a header row. `auto` guesses from the first row. */
+    header: v.optional(v.union([v.literal('auto'), v.boolean()], 'expected "auto", true or false'), 'auto'),
+    dateOrder: v.optional(oneOf(['auto', 'YMD', 'MDY', 'DMY']), 'auto'),
+    /** Text encoding of the inputs; `gbk` is accepted as another name of `gb18030`. */
+    encoding: v.optional(v.pipe(oneOf([...ENCODINGS, 'gbk']), v.transform((e): Encoding => (e === 'gbk' ? 'gb18030' : e))), 'auto'),
+    delimiter: v.optional(oneOf(['auto', ',', ';', '\t', '|', 'whitespace']), 'auto'),
+    /** XLSX sheet name; first sheet when absent. */
+    sheet: v.optional(text),
+    /** Status text (or numeric code) → meaning, matched after trim and case-fold. */
+    statuses: v.optional(v.pipe(
+      v.unknown(), v.check(isRecord, 'expected an object status → kept | cancelled | refunded | unpaid'),
+      v.record(v.pipe(v.string(), v.check((k) => k.trim() !== '', 'empty status')), oneOf(['kept', 'cancelled', 'refunded', 'unpaid'])),
+    ), () => ({})),
+    /** Plausible dates: rows dated outside are rejected. `to` defaults to asOf + 1 day. */
+    dateWindow: v.optional(v.pipe(DateWindow, crossCheck<v.InferOutput<typeof DateWindow>>(['from', 'to'], 'from',
+      (w) => w.to === undefined || w.from <= w.to, 'must not be after dateWindow.to')), () => ({})),
+    /** Longest record (line) accepted, in bytes; a longer one is rejected as one line. */
+    maxRecordBytes: v.optional(intIn(1, 1 << 30), 4_194_304),
+    /** Rejects kept in memory as examples for the summary; all of them still go to rejects.csv. */
+    rejectExamples: v.optional(intIn(0, 1_000_000), 100),
+    /** UTF-8 byte order mark at the start of every CSV written (Excel needs it to read UTF-8). */
+    bom: v.optional(bool, true),
+    /** Non-purchase lines (postage, bank charges, fees, adjustments), matched on product code or description (case-insensitive, exact). */
+    exclusions: v.optional(strict({
+      codes: v.optional(v.array(text, 'expected a list of texts'), () => [...DEFAULT_EXCLUDED_CODES]),
+      descriptions: v.optional(v.array(text, 'expected a list of texts'), () => [...DEFAULT_EXCLUDED_DESCRIPTIONS]),
+    }), () => ({})),
+    /** Reject exact duplicate lines. */
+    dedupe: v.optional(bool, false),
+    /** Split calibration / holdout at this day (`YYYY-MM-DD`): models fit up to it, holdout counts after it. */
+    calibrationEnd: v.optional(isoDate),
+    /** Period used for retention / churn rates and cohorts. */
+    retentionPeriod: v.optional(oneOf(['week', 'month', 'quarter', 'year']), 'month'),
+
+    // models and value
+    model: v.optional(oneOf(['auto', 'bgnbd', 'paretonbd', 'mbgnbd']), 'bgnbd'),
+    /** CLV horizon, in `timeUnit` periods; absent → one year in the time unit (52 weeks, 365 days, 12 months). */
+    horizon: v.optional(numberIn(0, 10_000)),
+    /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
+    discountRate: v.optional(numberIn(0, 10), 0.1),
+    /** Gross margin applied to spend (0–1). */
+    margin: v.optional(numberIn(0, 1), 1),
+    /** Uncertainty intervals: coverage level, parameter draws and the seed that makes them reproducible. */
+    intervals: v.optional(strict({
+      level: v.optional(v.pipe(v.number('expected a number between 0 and 1'), v.gtValue(0, 'expected a number between 0 and 1'), v.ltValue(1, 'expected a number between 0 and 1')), 0.8),
+      draws: v.optional(intIn(1, 100_000), 200),
+      seed: v.optional(intIn(0, 2 ** 32 - 1), 1),
+    }), () => ({})),
+
+    // tiers
+    tierScheme: v.optional(oneOf(['zeithaml', 'ibm', 'pareto', 'custom']), 'zeithaml'),
+    tierBy: v.optional(oneOf(['clv', 'historic', 'margin']), 'clv'),
+    /** For `custom`: cut points, highest tier first, by top-percentile (e.g. [1, 5, 20]) or by value. */
+    customTiers: v.optional(v.pipe(CustomTiers, crossCheck<v.InferOutput<typeof CustomTiers>>(['cuts', 'labels'], 'labels',
+      (c) => c.labels.length === c.cuts.length + 1, 'expected one label more than cuts'))),
+
+    /**
+     * RFM. bins: scores 1..bins by quantile. cuts: ascending cut points per dimension instead (R in days since
+     * the last purchase). segments: R × FM rules, first match wins (see core/scores/rfm.ts).
+     */
+    rfm: v.optional(strict({
+      bins: v.optional(intIn(2, 10), 5),
+      cuts: v.optional(strict({ r: v.optional(ascending), f: v.optional(ascending), m: v.optional(ascending) }, 'dimension')),
+      segments: v.optional(v.pipe(
+        v.array(strict({ segment: text, r: scoreRange, fm: scoreRange }), 'expected a list of { segment, r, fm }'),
+        v.minLength(1, 'expected at least one segment rule'),
+      )),
+    }), () => ({})),
+
+    /** Churn-risk thresholds. */
+    churn: v.optional(v.pipe(Churn, crossCheck<v.InferOutput<typeof Churn>>(['lowRiskPAlive', 'highRiskPAlive'], 'highRiskPAlive',
+      (c) => c.highRiskPAlive <= c.lowRiskPAlive, 'must not exceed churn.lowRiskPAlive')), () => ({})),
+
+    // master data classes
+    homeRegion: v.optional(text),
+    homeCountry: v.optional(text),
+    /** Receivables ageing thresholds in days: above `short` is long-term, above `bad` is bad debt. */
+    receivables: v.optional(v.pipe(Receivables, crossCheck<v.InferOutput<typeof Receivables>>(['shortTermDays', 'badDebtDays'], 'shortTermDays',
+      (r) => r.shortTermDays <= r.badDebtDays, 'must not exceed receivables.badDebtDays')), () => ({})),
+  });
+
+export const ProfileSchema = v.pipe(
+  Fields,
+  crossCheck<Fields>(['asOf', 'calibrationEnd'], 'calibrationEnd', (p) => !p.asOf || !p.calibrationEnd || p.calibrationEnd < p.asOf, 'must be before asOf'),
+  crossCheck<Fields>(['tierScheme', 'customTiers'], 'customTiers', (p) => p.tierScheme !== 'custom' || p.customTiers !== undefined,
+    'required when tierScheme is "custom"'),
+  v.transform((p: Fields) => ({ ...p, horizon: p.horizon ?? ONE_YEAR[p.timeUnit] })),
+);
+
+/** What a caller may pass (every field optional). */
+export type ProfileInput = v.InferInput<typeof ProfileSchema>;
+/** A validated profile with every default filled. */
+export type Profile = v.InferOutput<typeof ProfileSchema>;
+
+/** One bad field: its dotted path (`rfm.bins`; '' for the whole profile) and why. */
+export interface ProfileIssue { path: string; message: string }
+
+/** An invalid profile: a user error, reported in one line that names every bad field. */
+export class ProfileError extends InputError {
+  constructor(readonly issues: ProfileIssue[], prefix = 'Invalid profile') {
+    super(`${prefix}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`);
+    this.name = 'ProfileError';
+  }
+}
+
+/** A short, printable form of a bad value. */
+function shown(x: unknown): string {
+  const s = typeof x === 'string' ? JSON.stringify(x) : String(x);
+  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
+}
+
+function issuesOf(issues: readonly v.BaseIssue<unknown>[]): ProfileIssue[] {
+  const out = new Map<string, string>();
+  for (const issue of issues) {
+    const full = v.getDotPath(issue) ?? '';
+    const path = full.length > 80 ? `${full.slice(0, 77)}…` : full;
+    if (out.has(path)) continue; // one reason per field
+    const last = issue.path?.[issue.path.length - 1] as { origin?: string } | undefined;
+    const primitive = issue.input === null || ['string', 'number', 'boolean'].includes(typeof issue.input);
+    out.set(path, last?.origin !== 'key' && primitive ? `${issue.message}, got ${shown(issue.input)}` : issue.message);
+  }
+  return [...out].map(([path, message]) => ({ path, message }));
+}
+
+/** Validate a partial profile and fill every default. Throws one ProfileError listing every bad field. */
 export function resolveProfile(partial: unknown): Profile {
-  const errors: string[] = [];
-  if (partial === null || partial === undefined) partial = {};
-  if (typeof partial !== 'object' || Array.isArray(partial)) throw new Error('Invalid profile: expected an object');
-  const p = partial as Record<string, unknown>;
-  const out: Profile = JSON.parse(JSON.stringify(DEFAULT_PROFILE));
-  const known = new Set<string>([...Object.keys(DEFAULT_PROFILE), 'sheet', 'calibrationEnd', 'customTiers', 'homeRegion', 'homeCountry']);
-  for (const k of Object.keys(p)) if (!known.has(k)) errors.push(`${k}: unknown field`);
-  const isoDate = (v: unknown): boolean => {
-    const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(v) : null;
-    if (!m) return false;
-    const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-    return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
-  };
-  const oneOf = (k: keyof Profile, allowed: unknown[]): void => {
-    if (p[k] === undefined) return;
-    if (allowed.includes(p[k])) (out as unknown as Record<string, unknown>)[k] = p[k];
-    else errors.push(`${k}: must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(p[k])}`);
-  };
-  const num = (k: keyof Profile, min: number, max: number): void => {
-    if (p[k] === undefined) return;
-    const v = p[k];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max) (out as unknown as Record<string, unknown>)[k] = v;
-    else errors.push(`${k}: must be a number from ${min} to ${max}, got ${JSON.stringify(v)}`);
-  };
-  const str = (k: keyof Profile): void => {
-    if (p[k] === undefined) return;
-    if (typeof p[k] === 'string') (out as unknown as Record<string, unknown>)[k] = p[k];
-    else errors.push(`${k}: must be a string`);
-  };
-  if (p.asOf !== undefined && p.asOf !== '') {
-    if (isoDate(p.asOf)) out.asOf = p.asOf as string; else errors.push(`asOf: must be a date YYYY-MM-DD, got ${JSON.stringify(p.asOf)}`);
+  if (partial === undefined) partial = {};
+  if (!isRecord(partial)) {
+    throw new ProfileError([{ path: '', message: `expected an object of settings, got ${Array.isArray(partial) ? 'a list' : shown(partial)}` }]);
   }
-  if (p.calibrationEnd !== undefined) {
-    if (isoDate(p.calibrationEnd)) out.calibrationEnd = p.calibrationEnd as string;
-    else errors.push(`calibrationEnd: must be a date YYYY-MM-DD, got ${JSON.stringify(p.calibrationEnd)}`);
-  }
-  if (out.calibrationEnd && out.asOf && out.calibrationEnd >= out.asOf) errors.push('calibrationEnd: must be before asOf');
-  oneOf('timeUnit', TIME_UNITS);
-  if (p.timeZone !== undefined) {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: String(p.timeZone) });
-      if (typeof p.timeZone !== 'string') throw new Error('not a string');
-      out.timeZone = p.timeZone;
-    } catch { errors.push(`timeZone: not an IANA time zone: ${JSON.stringify(p.timeZone)}`); }
-  }
-  oneOf('locale', ['en', 'zh-CN']);
-  oneOf('header', ['auto', true, false]);
-  oneOf('dateOrder', ['auto', 'YMD', 'MDY', 'DMY']);
-  if (p.encoding === 'gbk') out.encoding = 'gb18030';
-  else oneOf('encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030', 'latin1', 'cp1252']);
-  for (const k of ['maxRecordBytes', 'rejectExamples'] as const) {
-    const v = p[k];
-    if (v === undefined) continue;
-    if (typeof v === 'number' && Number.isInteger(v) && v >= (k === 'maxRecordBytes' ? 1 : 0)) out[k] = v;
-    else errors.push(`${k}: must be a ${k === 'maxRecordBytes' ? 'positive' : 'non-negative'} integer, got ${JSON.stringify(v)}`);
-  }
-  oneOf('delimiter', ['auto', ',', ';', '\t', '|', 'whitespace']);
-  oneOf('retentionPeriod', ['week', 'month', 'quarter', 'year']);
-  oneOf('model', ['bgnbd', 'paretonbd', 'mbgnbd']);
-  oneOf('tierScheme', ['zeithaml', 'ibm', 'pareto', 'custom']);
-  oneOf('tierBy', ['clv', 'historic', 'margin']);
-  oneOf('dedupe', [true, false]);
-  num('horizon', 0, 10_000);
-  num('discountRate', 0, 10);
-  num('margin', 0, 1);
-  str('sheet'); str('homeRegion'); str('homeCountry');
-  if (p.columns !== undefined) {
-    if (typeof p.columns !== 'object' || p.columns === null || Array.isArray(p.columns)) errors.push('columns: must be an object role → header or column number');
-    else for (const [role, ref] of Object.entries(p.columns)) {
-      if (!ALL_ROLES.includes(role as ColumnRole)) errors.push(`columns.${role}: unknown role (known: ${ALL_ROLES.join(', ')})`);
-      else if (!(typeof ref === 'string' && ref.trim() !== '') && !(typeof ref === 'number' && Number.isInteger(ref) && ref >= 1)) {
-        errors.push(`columns.${role}: must be a header text or a 1-based column number`);
-      } else out.columns[role as ColumnRole] = ref as string | number;
-    }
-  }
-  if (p.exclusions !== undefined) {
-    const e = p.exclusions as Record<string, unknown>;
-    for (const k of ['codes', 'descriptions'] as const) {
-      if (e?.[k] === undefined) continue;
-      if (Array.isArray(e[k]) && (e[k] as unknown[]).every((x) => typeof x === 'string')) out.exclusions[k] = e[k] as string[];
-      else errors.push(`exclusions.${k}: must be a list of strings`);
-    }
-  }
-  const nested = <K extends 'rfm' | 'churn' | 'receivables'>(k: K, limits: Record<string, [number, number]>): void => {
-    const v = p[k] as Record<string, unknown> | undefined;
-    if (v === undefined) return;
-    for (const [f, [min, max]] of Object.entries(limits)) {
-      if (v[f] === undefined) continue;
-      const x = v[f];
-      if (typeof x === 'number' && Number.isFinite(x) && x >= min && x <= max) (out[k] as Record<string, number>)[f] = x;
-      else errors.push(`${k}.${f}: must be a number from ${min} to ${max}, got ${JSON.stringify(x)}`);
-    }
-  };
-  nested('rfm', { bins: [2, 10] });
-  validateRfmExtras(p.rfm, out, errors);
-  nested('churn', { lowRiskPAlive: [0, 1], highRiskPAlive: [0, 1], lostAfterDays: [1, 36_500] });
-  nested('receivables', { shortTermDays: [0, 36_500], badDebtDays: [0, 36_500] });
-  if (p.customTiers !== undefined) {
-    const c = p.customTiers as { by?: unknown; cuts?: unknown; labels?: unknown };
-    const ok = c && (c.by === 'percentile' || c.by === 'value') && Array.isArray(c.cuts) && c.cuts.every((x) => typeof x === 'number')
-      && Array.isArray(c.labels) && c.labels.every((x) => typeof x === 'string') && c.labels.length === c.cuts.length + 1;
-    if (ok) out.customTiers = c as Profile['customTiers'];
-    else errors.push('customTiers: must be { by: "percentile"|"value", cuts: number[], labels: string[] (one more than cuts) }');
-  }
-  if (out.tierScheme === 'custom' && !out.customTiers) errors.push('customTiers: required when tierScheme is "custom"');
-  if (errors.length) throw new Error(`Invalid profile: ${errors.join('; ')}`);
-  return out;
+  const r = v.safeParse(ProfileSchema, partial);
+  if (!r.success) throw new ProfileError(issuesOf(r.issues));
+  return r.output;
 }
 
-const isAscending = (v: unknown): v is number[] =>
-  Array.isArray(v) && v.every((x, i) => typeof x === 'number' && Number.isFinite(x) && (i === 0 || x > (v[i - 1] as number)));
-const isRange = (v: unknown): v is [number, number] =>
-  Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1 && x <= 5) && v[0] <= v[1];
-
-/** Custom RFM cut points and segment rules: checked here so a typo fails loudly instead of scoring with defaults. */
-function validateRfmExtras(rfm: unknown, out: Profile, errors: string[]): void {
-  const v = rfm as { cuts?: Record<string, unknown>; segments?: unknown } | undefined;
-  if (v?.cuts !== undefined) {
-    const cuts: NonNullable<Profile['rfm']['cuts']> = {};
-    for (const [k, c] of Object.entries(v.cuts ?? {})) {
-      if (k !== 'r' && k !== 'f' && k !== 'm') errors.push(`rfm.cuts.${k}: unknown dimension (use r, f, m)`);
-      else if (isAscending(c)) cuts[k] = c;
-      else errors.push(`rfm.cuts.${k}: must be ascending numbers`);
-    }
-    out.rfm.cuts = cuts;
-  }
-  if (v?.segments !== undefined) {
-    const segs = v.segments as { segment?: unknown; r?: unknown; fm?: unknown }[];
-    if (Array.isArray(segs) && segs.length > 0 && segs.every((g) => typeof g?.segment === 'string' && isRange(g.r) && isRange(g.fm))) {
-      out.rfm.segments = segs as NonNullable<Profile['rfm']['segments']>;
-    } else errors.push('rfm.segments: must be a non-empty list of { segment: string, r: [lo, hi], fm: [lo, hi] } with scores 1–5');
-  }
-}
+/** Every default (asOf empty: it has none). */
+export const DEFAULT_PROFILE: Profile = resolveProfile({});

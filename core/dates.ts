@@ -119,18 +119,19 @@ export function instantToDay(ms: number, timeZone: string): DayNumber {
 }
 
 const YMD_RE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
-const PQY_RE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp][Mm])?)?$/;
+const PQY_RE = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?(?:\s*([AaPp])[Mm])?)?$/;
 const WEEKDAY_RE = /\s*(?:\(?(?:星期|周|礼拜)[一二三四五六日天]\)?|\(?(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\)?)$/i;
 
 /**
  * One date cell → date code, or NaN when it is no date. Accepts ISO with or without time,
  * milliseconds and offset; `YYYY/M/D H:mm`; `YYYY年M月D日`; `YYYYMMDD`; `M/D/YY(YY)` and
- * `D/M/YYYY` (ambiguous until the column decides); Excel serial numbers; a trailing weekday.
+ * `D/M/YYYY` (ambiguous until the column decides); numbers (see `numericDateKind`); a trailing
+ * weekday. Dates and times must exist: Feb 30 and `25:99` are no dates.
  * Values with an offset go to their calendar day in `timeZone`; values without one are
  * already local wall-clock times. Date objects (spreadsheet ranges) are instants.
  */
 export function parseDateCell(cell: unknown, timeZone: string): number {
-  if (typeof cell === 'number') return numberToCode(cell);
+  if (typeof cell === 'number') return numberToCode(cell, timeZone);
   if (cell instanceof Date) {
     const ms = cell.getTime();
     return Number.isFinite(ms) ? instantToDay(ms, timeZone) : NaN;
@@ -149,6 +150,7 @@ export function parseDateCell(cell: unknown, timeZone: string): number {
     const y = +m[1], mo = +m[2], d = +m[3];
     if (!validYmd(y, mo, d)) return NaN;
     const day = civilToDay(y, mo, d);
+    if (m[4] !== undefined && !validTime(+m[4], +m[5], m[6] ? +m[6] : 0)) return NaN;
     if (m[7] === undefined) return day;
     const h = +m[4], mi = +m[5], sec = m[6] ? +m[6] : 0;
     const off = m[7] === 'Z' ? 0 : (m[7][0] === '-' ? -1 : 1) * (+m[7].slice(1, 3) * 60 + (m[7].length > 3 ? +m[7].slice(-2) : 0));
@@ -161,10 +163,20 @@ export function parseDateCell(cell: unknown, timeZone: string): number {
     if (q[3].length === 2) y += y <= 68 ? 2000 : 1900;
     const p1 = +q[1], p2 = +q[2];
     if (p1 < 1 || p2 < 1 || p1 > 31 || p2 > 31) return NaN;
+    if (q[4] !== undefined) {
+      const h = +q[4];
+      if (q[7] && !(h >= 1 && h <= 12)) return NaN; // 12-hour clock: 1–12 AM/PM
+      if (!validTime(q[7] ? h % 12 : h, +q[5], q[6] ? +q[6] : 0)) return NaN;
+    }
     return AMBIGUOUS + y * 10000 + p1 * 100 + p2;
   }
-  if (/^\d+(?:\.\d+)?$/.test(s)) return numberToCode(+s);
+  if (/^\d+(?:\.\d+)?$/.test(s)) return numberToCode(+s, timeZone);
   return NaN;
+}
+
+/** A time of day is valid when hours < 24, minutes < 60 and seconds < 60 (`25:99` is not a time). */
+function validTime(h: number, mi: number, sec: number): boolean {
+  return h >= 0 && h < 24 && mi >= 0 && mi < 60 && sec >= 0 && sec < 60;
 }
 
 const digit = (s: string, i: number): number => {
@@ -192,21 +204,77 @@ function fastIso(s: string): number {
   return civilToDay(y, m, d);
 }
 
-/** Numbers are `YYYYMMDD` when they look like one, else Excel serials (1954 – 2119). */
-function numberToCode(n: number): number {
-  if (!Number.isFinite(n)) return NaN;
-  if (n >= 10000101 && n <= 99991231 && Number.isInteger(n)) {
-    const y = Math.floor(n / 10000), mo = Math.floor(n / 100) % 100, d = n % 100;
-    return validYmd(y, mo, d) ? civilToDay(y, mo, d) : NaN;
-  }
-  if (n >= 20000 && n < 80000) return Math.floor(n) + EXCEL_EPOCH;
-  return NaN;
+/** How a number in a date column is read; the ranges do not overlap, so each value decides alone. */
+export type NumericDateKind = 'yyyymmdd' | 'excel-serial' | 'epoch-seconds' | 'epoch-milliseconds';
+
+/**
+ * `YYYYMMDD` (10000101 – 99991231), Excel serial (20000 – 79999: 1954 – 2119), Unix epoch seconds
+ * (1e8 – 1e10: 1973 – 2286) or milliseconds (1e11 – 1e13); anything else is no date.
+ */
+export function numericDateKind(n: number): NumericDateKind | undefined {
+  if (!Number.isFinite(n) || n < 0) return undefined;
+  if (n >= 10000101 && n <= 99991231 && Number.isInteger(n)) return 'yyyymmdd';
+  if (n >= 20000 && n < 80000) return 'excel-serial';
+  if (n >= 1e8 && n < 1e10) return 'epoch-seconds';
+  if (n >= 1e11 && n < 1e13) return 'epoch-milliseconds';
+  return undefined;
 }
 
-/** Length of a time unit in days (month = 365.25 / 12). */
-export function unitDays(unit: 'day' | 'week' | 'month'): number {
-  return unit === 'day' ? 1 : unit === 'week' ? 7 : 365.25 / 12;
+/** The numeric kind of a date cell (a number, or text made only of digits), else undefined. */
+export function dateCellNumericKind(cell: unknown): NumericDateKind | undefined {
+  if (typeof cell === 'number') return numericDateKind(cell);
+  if (typeof cell === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(cell)) return numericDateKind(+cell);
+  return undefined;
 }
+
+function numberToCode(n: number, timeZone: string): number {
+  switch (numericDateKind(n)) {
+    case 'yyyymmdd': {
+      const y = Math.floor(n / 10000), mo = Math.floor(n / 100) % 100, d = n % 100;
+      return validYmd(y, mo, d) ? civilToDay(y, mo, d) : NaN;
+    }
+    case 'excel-serial': return Math.floor(n) + EXCEL_EPOCH;
+    case 'epoch-seconds': return instantToDay(n * 1000, timeZone);
+    case 'epoch-milliseconds': return instantToDay(n, timeZone);
+    default: return NaN;
+  }
+}
+
+/**
+ * The plausible-date window as day numbers: `from` (default 1990-01-01) to `to`. Without `to` the
+ * upper bound is the as-of rule itself (a date after the as-of day is rejected as `after-as-of`),
+ * so `to` is +Infinity here; an explicit `to` rejects later dates as outside the window.
+ */
+export function dateWindowDays(span: { from?: string; to?: string }): { from: DayNumber; to: DayNumber } {
+  const from = span.from ? parseIsoDay(span.from) : NaN;
+  const to = span.to ? parseIsoDay(span.to) : NaN;
+  return { from: Number.isFinite(from) ? from : -Infinity, to: Number.isFinite(to) ? to : Infinity };
+}
+
+/** How a column's day/month order was settled, for the detection report and the warning. */
+export interface DateOrderDecision {
+  order: 'MDY' | 'DMY';
+  /** `data`: some value proves the order; `profile`: dateOrder set; `default`: undecidable, M/D assumed. */
+  by: 'data' | 'profile' | 'default';
+}
+
+/**
+ * Settle a column's order from the tally of its ambiguous values (see `decideDateOrder`) and the
+ * profile's `dateOrder` (MDY or DMY win; YMD or auto let the data decide).
+ */
+export function settleDateOrder(onlyMdy: number, onlyDmy: number, profileOrder: string): DateOrderDecision {
+  if (profileOrder === 'MDY' || profileOrder === 'DMY') return { order: profileOrder, by: 'profile' };
+  if (!onlyMdy && !onlyDmy) return { order: 'MDY', by: 'default' };
+  return { order: decideDateOrder(onlyMdy, onlyDmy), by: 'data' };
+}
+
+/** The warning for a column whose order no value settles. */
+export function undecidedOrderWarning(source: string): string {
+  return `${source}: dates could be day-first or month-first; read as M/D; pass --date-order DMY if wrong`;
+}
+
+/** Length of a time unit in days, from the core's one time-unit table (month = 365.25 / 12). */
+export { unitDays } from './time-units.ts';
 
 /** Index of the retention period holding a day: Monday weeks, calendar months, quarters, years since 1970. */
 export function periodIndex(day: DayNumber, period: 'week' | 'month' | 'quarter' | 'year'): number {

@@ -114,6 +114,8 @@ export interface SurveyResponse {
 /** What column detection found, reported in summary.json. */
 export interface Detection {
   kind: TableKind;
+  /** The file (name, S3 key or sheet) this detection describes. */
+  source: string;
   /** role → header text (or `#3` for a headerless column index). */
   columns: Record<string, string>;
   /** Header texts seen, as trimmed. */
@@ -123,6 +125,14 @@ export interface Detection {
   format?: string;
   /** How day and month were ordered for the whole date column. */
   dateOrder?: 'YMD' | 'MDY' | 'DMY';
+  /** role → why that column was chosen: `map`, or `synonym "…"` (the header it matched). */
+  why?: Record<string, string>;
+  /** How the day/month order was settled: proved by the `data`, set in the `profile`, or the M/D `default` (warned). */
+  dateOrderBy?: 'data' | 'profile' | 'default';
+  /** Numeric date cells by how they were read (yyyymmdd, excel-serial, epoch-seconds, epoch-milliseconds). */
+  dateNumbers?: Record<string, number>;
+  /** Rows per status value and the class it went to (top values, then "(other)" per class). */
+  statuses?: { value: string; class: 'kept' | 'cancelled' | 'refunded' | 'unpaid'; rule: string; rows: number }[];
   /**
    * Physical-line accounting of a text file: physical = header + blank + joined + data lines, and
    * every data line is one row read (accepted or rejected). `joined` are the extra lines of records
@@ -192,7 +202,9 @@ export interface CustomerScore {
   rfm: { r: number; f: number; m: number; segment: string };
   lifecycleStage: LifecycleStage;
   churnRisk: ChurnRisk;
-  /** CLV × (1 − P(alive)). */
+  /** CLV over the horizon if the customer is still active (before any cost to serve): CLV ÷ P(alive) of the model. */
+  valueIfAlive: number;
+  /** (1 − P(alive)) × valueIfAlive: the value lost if the customer has gone (see core/scores/consistency.ts). */
   valueAtRisk: number;
   valueClass: ValueClass;
   /** 0 dissatisfied … 3 will recommend; null without survey evidence. */
@@ -213,6 +225,73 @@ export interface GroupAggregate {
   nps: number | null;
 }
 
+/** Retention in one calendar period (labels: 2024-W05, 2024-03, 2024-Q1, 2024). */
+export interface PeriodRate {
+  period: string;
+  active: number;
+  retained: number;
+  retention: number;
+  churn: number;
+  /** The next period is still running at the as-of day: `retained` may still grow. */
+  partial: boolean;
+}
+
+export interface CohortRow {
+  /** Label of the cohort's first period. */
+  cohort: string;
+  size: number;
+  /** retention[j] = share of the cohort active in the j-th period after its first (j = 0 is 1). */
+  retention: number[];
+  /** The last cell's period (the one holding the as-of day) is still running. */
+  partial: boolean;
+}
+
+/** One entry of the churn-warning list (流失预警). */
+export interface ChurnWarning {
+  id: string;
+  tier: string;
+  clv: number;
+  pAlive: number;
+  valueIfAlive: number;
+  valueAtRisk: number;
+  churnRisk: ChurnRisk;
+}
+
+export interface RetentionReport {
+  period: 'week' | 'month' | 'quarter' | 'year';
+  periods: PeriodRate[];
+  cohorts: CohortRow[];
+  /** Per acquisition channel, when the master data has one. */
+  cohortsByChannel?: Record<string, CohortRow[]>;
+  churnRisk: Record<ChurnRisk, number>;
+  lifecycle: Record<LifecycleStage, number>;
+  /** Master-data customers without a purchase yet (lifecycle exploration), sorted. */
+  explorationCustomers: string[];
+  /** Σ value at risk over all customers. */
+  valueAtRisk: number;
+  warningList: ChurnWarning[];
+}
+
+export interface SurveyStats {
+  responses: number;
+  /** Share (0–100) of CSAT answers of 4–5; null without CSAT answers. */
+  csat: number | null;
+  /** % promoters − % detractors (−100 … 100); null without NPS answers. */
+  nps: number | null;
+  /** Customers per ladder level, keys '0'..'3'. */
+  levels: Record<string, number>;
+  /** Shares per level among customers with a level. */
+  levelShares: Record<string, number>;
+}
+
+export interface SatisfactionReport {
+  overall: SurveyStats;
+  byTier: Record<string, SurveyStats>;
+  bySegment: Record<string, SurveyStats>;
+  /** Survey respondents with no purchase in the data. */
+  respondentsWithoutPurchases: number;
+}
+
 export interface ScoreRun {
   asOf: string;
   timeUnit: TimeUnit;
@@ -227,8 +306,8 @@ export interface ScoreRun {
   tiers: GroupAggregate[];
   segments: GroupAggregate[];
   classes: Record<string, GroupAggregate[]>;
-  retention: unknown;
-  satisfaction: unknown;
+  retention: RetentionReport;
+  satisfaction: SatisfactionReport | null;
   /** Share of value from the top x % of customers, x = 1 … 100. */
   concentration: { topPercent: number; share: number }[];
   /** With a calibration end: predicted vs actual holdout purchases per calibration frequency (length in time units). */

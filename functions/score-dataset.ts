@@ -202,10 +202,10 @@ async function putReport(deps: RunDeps, key: string, body: string, contentType: 
 export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
 
 /** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
-function tempRejects(): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
+function tempRejects(bom: boolean): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
   const path = join(dir, 'rejects.csv');
-  const writer = openRejectWriter(path, REJECTS_MAX_BYTES);
+  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
   return {
     writer,
     async upload(deps, key) {
@@ -231,7 +231,9 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   let profile: Profile | undefined;
   let profileError: string | undefined;
   try {
-    profile = resolveProfile({ ...deps.profiles?.[dataset], ...JSON.parse(customText), asOf });
+    const custom: unknown = JSON.parse(customText);
+    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) throw new Error(`expected a JSON object of settings, got ${customText.slice(0, 40)}`);
+    profile = resolveProfile({ ...deps.profiles?.[dataset], ...custom, asOf });
   } catch (e) {
     profileError = `${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`;
   }
@@ -252,7 +254,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   const fail = async (reason: string, rejects: Reject[] | ReturnType<typeof tempRejects>) => {
     record.status = 'failed';
     record.reason = reason;
-    if (Array.isArray(rejects)) await putReport(deps, rejectsKey, rejectsCsv(rejects), 'text/csv; charset=utf-8');
+    if (Array.isArray(rejects)) await putReport(deps, rejectsKey, rejectsCsv(rejects, { bom: profile?.bom ?? true }), 'text/csv; charset=utf-8');
     else await rejects.upload(deps, rejectsKey);
     record.reports.rejects = rejectsKey;
     timings.totalMs = now() - t0;
@@ -267,7 +269,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
 
   let t = now();
   let data: Awaited<ReturnType<typeof loadDataset>>;
-  const rejects = tempRejects();
+  const rejects = tempRejects(profile?.bom ?? true);
   // `return await` below: the temporary rejects file must outlive its upload (finally disposes it).
   try {
     try {
@@ -325,7 +327,7 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     const table = scoreTable(run, profile.locale);
     const scoresKey = reportKey(dataset, runId, 'scores.csv');
     const summaryKey = reportKey(dataset, runId, 'summary.json');
-    await putReport(deps, scoresKey, toCsv(table.header, table.rows), 'text/csv; charset=utf-8');
+    await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
     await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
     await rejects.upload(deps, rejectsKey);
     record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };

@@ -1,53 +1,93 @@
-/** CSV output helpers (papaparse unparse): always comma-delimited UTF-8 with a header row. */
-import { closeSync, createWriteStream, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Papa from 'papaparse';
+/**
+ * CSV output: comma-delimited UTF-8 with a header row, `\n` line ends, a byte order mark by default
+ * (Excel needs it to read UTF-8), and every text cell that a spreadsheet would run as a formula
+ * neutralised with a leading `'` (OWASP "CSV injection"). Numbers are written as numbers.
+ */
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
 import type { Reject } from '../core/types.ts';
+import { atomicWriteStream } from './output.ts';
+
+export { atomicWriteStream, writeFileAtomic, refuseInputsAsOutputs } from './output.ts';
 
 export type OutCell = string | number | boolean | null | undefined;
 
-const clean = (r: OutCell[]) => r.map((c) => (c === null || c === undefined ? '' : c));
-
-export function toCsv(header: string[], rows: OutCell[][]): string {
-  return Papa.unparse([header, ...rows.map(clean)], { newline: '\n' }) + '\n';
+export interface CsvOptions {
+  /** Start with a UTF-8 byte order mark (default true). */
+  bom?: boolean;
 }
 
-/** Streams rows to a file in blocks, so millions of rows don't build one giant string. */
-export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>): Promise<void> {
-  mkdirSync(dirname(path), { recursive: true });
-  const out = createWriteStream(path, { encoding: 'utf8' });
-  const write = (s: string) => new Promise<void>((res, rej) => (out.write(s) ? res() : out.once('drain', res), out.once('error', rej)));
-  await write(Papa.unparse([header], { newline: '\n' }) + '\n');
-  let block: OutCell[][] = [];
-  for (const r of rows) {
-    block.push(clean(r));
-    if (block.length === 10_000) { await write(Papa.unparse(block, { newline: '\n' }) + '\n'); block = []; }
+export const BOM = '\uFEFF';
+
+/** Characters that make a spreadsheet read a cell as a formula when they come first (OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One cell as CSV text. Texts starting with = + - @ tab or CR get a leading `'`; finite numbers
+ * stay numbers (a negative number is written `-12.5`); NaN and ±Infinity are written as texts.
+ * Quoted when it holds a quote, comma or line break.
+ */
+export function csvCell(c: OutCell): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'number' && Number.isFinite(c)) return String(c);
+  let s = String(c);
+  if (FORMULA_START.test(s)) s = `'${s}`;
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One CSV line, with its line end. */
+export function csvLine(cells: readonly OutCell[]): string {
+  let out = '';
+  for (let i = 0; i < cells.length; i++) out += (i ? ',' : '') + csvCell(cells[i]);
+  return out + '\n';
+}
+
+export function toCsv(header: string[], rows: OutCell[][], o: CsvOptions = {}): string {
+  let out = (o.bom ?? true ? BOM : '') + csvLine(header);
+  for (const r of rows) out += csvLine(r);
+  return out;
+}
+
+/** Streams rows to `path` (atomically, see io/output.ts), so millions of rows don't build one giant string. */
+export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>, o: CsvOptions = {}): Promise<void> {
+  const w = await atomicWriteStream(path);
+  try {
+    let block = (o.bom ?? true ? BOM : '') + csvLine(header);
+    for (const r of rows) {
+      block += csvLine(r);
+      if (block.length >= 1 << 16) { await w.write(block); block = ''; }
+    }
+    await w.write(block);
+  } catch (e) {
+    await w.abort();
+    throw e;
   }
-  if (block.length) await write(Papa.unparse(block, { newline: '\n' }) + '\n');
-  await new Promise<void>((res, rej) => out.end((e?: Error | null) => (e ? rej(e) : res())));
+  await w.commit();
 }
 
 export const REJECT_HEADER = ['source', 'line', 'column', 'reason', 'message', 'value'];
 
-const rejectRow = (r: Reject): OutCell[] => [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? ''];
+export const rejectRow = (r: Reject): OutCell[] => [r.source, r.line, r.column ?? '', r.reason, r.message, r.value ?? ''];
 
-export function writeRejects(path: string, rejects: Reject[]): Promise<void> {
+export function writeRejects(path: string, rejects: Iterable<Reject>, o: CsvOptions = {}): Promise<void> {
   return writeCsv(path, REJECT_HEADER, (function* () {
     for (const r of rejects) yield rejectRow(r);
-  })());
+  })(), o);
 }
 
 /** rejects.csv as one string, for writing to object storage. */
-export function rejectsCsv(rejects: Reject[]): string {
-  return toCsv(REJECT_HEADER, rejects.map(rejectRow));
+export function rejectsCsv(rejects: readonly Reject[], o: CsvOptions = {}): string {
+  return toCsv(REJECT_HEADER, rejects.map(rejectRow), o);
 }
 
 export interface RejectWriter {
   /** Appends one reject (synchronously, in blocks: memory stays bounded however many come). */
   write(r: Reject): void;
-  /** Flushes and closes; the file exists afterwards (header only when there were no rejects). */
+  /** Flushes and renames the file into place; it exists afterwards (header only when there were no rejects). */
   close(): void;
-  /** Closes and deletes the file (a failed run leaves no partial rejects.csv). */
+  /** Deletes the temporary file (a failed run leaves no partial rejects.csv). */
   discard(): void;
   /** Rejects not written because `maxBytes` was reached. */
   readonly dropped: number;
@@ -55,43 +95,44 @@ export interface RejectWriter {
 
 /**
  * rejects.csv written as rejects arrive, for an ingest's `onReject`; stops writing past `maxBytes`.
- * The file (and its folder) is created at the first reject or at `close`, not before.
+ * Same cells as every CSV we write (formula-safe, BOM by default). The rows go to a temporary file
+ * beside `path`, created exclusively at the first reject or at `close`, and renamed onto `path` by
+ * `close` (a symlink at `path` is replaced, never written through).
  */
-export function openRejectWriter(path: string, maxBytes = Infinity): RejectWriter {
-  let fd = -1;
-  let block: OutCell[][] = [];
-  let bytes = 0, dropped = 0, closed = false;
+export function openRejectWriter(path: string, o: CsvOptions & { maxBytes?: number } = {}): RejectWriter {
+  const maxBytes = o.maxBytes ?? Infinity;
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd = -1, block = '', bytes = 0, dropped = 0, closed = false;
   const put = (s: string) => { const b = Buffer.from(s, 'utf8'); writeSync(fd, b); bytes += b.length; };
   const open = () => {
     if (fd >= 0) return;
     mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, 'w');
-    put(Papa.unparse([REJECT_HEADER], { newline: '\n' }) + '\n');
+    fd = openSync(tmp, 'wx', 0o644);
+    put((o.bom ?? true ? BOM : '') + csvLine(REJECT_HEADER));
   };
   const flush = () => {
-    if (!block.length) return;
     open();
-    put(Papa.unparse(block, { newline: '\n' }) + '\n');
-    block = [];
+    if (block) put(block);
+    block = '';
   };
   return {
     get dropped() { return dropped; },
     write(r) {
-      if (bytes >= maxBytes) { dropped++; return; }
-      block.push(rejectRow(r));
-      if (block.length === 1000) flush();
+      if (bytes + block.length >= maxBytes) { dropped++; return; }
+      block += csvLine(rejectRow(r));
+      if (block.length >= 1 << 16) flush();
     },
     close() {
       if (closed) return;
       closed = true;
       flush();
-      open();
       closeSync(fd);
+      renameSync(tmp, path);
     },
     discard() {
       if (!closed && fd >= 0) closeSync(fd);
       closed = true;
-      if (fd >= 0) rmSync(path, { force: true });
+      if (fd >= 0) rmSync(tmp, { force: true });
     },
   };
 }

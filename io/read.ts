@@ -377,7 +377,8 @@ export async function loadDataset(
     out.rejects.push(...r.rejects);
     addReasons(out.rejectReasons, r.rejectReasons);
     out.counts[kind] = r.counts;
-    out.detections.push(r.detection);
+    out.detections.push(...r.detections);
+    out.warnings.push(...r.warnings);
     if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
     else out.surveys = (r as TableResult<'surveys'>).responses;
   }

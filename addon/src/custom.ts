@@ -5,7 +5,8 @@
 import { DEFAULT_PROFILE } from '../../core/config.ts';
 import type { SurveyResponse, TimeUnit } from '../../core/types.ts';
 import { label } from '../../core/labels.ts';
-import { dayToIso } from '../../core/dates.ts';
+import { oneYearHorizon } from '../../core/time-units.ts';
+import { isoToDay } from '../../core/report/format.ts';
 import { assignTiers } from '../../core/scores/tiers.ts';
 import { periodRetention } from '../../core/scores/retention.ts';
 import { satisfactionLevel, surveyStats } from '../../core/scores/satisfaction.ts';
@@ -48,12 +49,12 @@ export function PYRAMID_CLV(
   const tz = sheetTimeZone();
   const asOf = asOfArg(as_of, fn, tz);
   const loc = localeArg(locale, fn);
+  const timeUnit = choiceArg<TimeUnit>(time_unit, 'time_unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']);
   const profile = profileFor(fn, {
-    asOf, timeZone: tz, locale: loc,
-    horizon: numberArg(horizon, 'horizon', fn, DEFAULT_PROFILE.horizon, { min: 0 }),
+    asOf, timeZone: tz, locale: loc, timeUnit,
+    horizon: numberArg(horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
     discountRate: numberArg(discount_rate, 'discount_rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
     margin: numberArg(margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
-    timeUnit: choiceArg<TimeUnit>(time_unit, 'time_unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']),
   });
   const run = score(summarize(fn, idc, datec, amountc, profile, tz), profile);
   const out: Out = [HEAD.clv[loc]];
@@ -91,9 +92,10 @@ export function PYRAMID_RETENTION(ids: unknown, dates: unknown, as_of: unknown, 
   const loc = localeArg(locale, fn);
   const retentionPeriod = choiceArg(period, 'period', fn, DEFAULT_PROFILE.retentionPeriod, ['week', 'month', 'quarter', 'year'] as const);
   const profile = profileFor(fn, { asOf, timeZone: tz, locale: loc, retentionPeriod });
-  const rates = periodRetention(summarize(fn, idc, datec, null, profile, tz));
+  const rates = periodRetention(summarize(fn, idc, datec, null, profile, tz), { period: retentionPeriod, asOfDay: isoToDay(asOf) });
   const out: Out = [HEAD.retention[loc]];
-  for (const r of rates) out.push([periodName(r.period, retentionPeriod), r.active, r.retained, r.retention, r.churn]);
+  // Only complete periods: a period whose next one is still running could still gain retained customers.
+  for (const r of rates) if (!r.partial) out.push([r.period, r.active, r.retained, r.retention, r.churn]);
   return out;
 }
 
@@ -173,11 +175,3 @@ export function PYRAMID_SATISFACTION(csat: unknown, nps: unknown, will_return: u
 }
 
 const blankArg = (v: unknown) => v === null || v === undefined || v === '';
-
-/** Readable name of a retention period index (see core/dates periodIndex). */
-function periodName(k: number, period: 'week' | 'month' | 'quarter' | 'year'): string {
-  if (period === 'week') return dayToIso(k * 7 - 3); // the Monday starting the week
-  if (period === 'year') return String(1970 + k);
-  if (period === 'quarter') return `${1970 + Math.floor(k / 4)}-Q${(k % 4) + 1}`;
-  return `${1970 + Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
-}

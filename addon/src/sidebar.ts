@@ -9,6 +9,7 @@ import { scoreCustomers } from '../../core/pipeline.ts';
 import type { Cell, Locale, TimeUnit } from '../../core/types.ts';
 import { asOfArg, choiceArg, dayFormatter, numberArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
 import { profileFor } from './engine.ts';
+import { oneYearHorizon } from '../../core/time-units.ts';
 import { RESULTS_SHEET, writeResults } from './results.ts';
 import './gas.ts';
 
@@ -133,14 +134,15 @@ export function runSegmentation(options: RunOptions): RunResult {
     const locale: Locale = options.locale === 'zh-CN' || options.locale === 'en' ? options.locale : spreadsheetLocale();
     const columns: Partial<Profile['columns']> = {};
     for (const [role, header] of Object.entries(options.columns ?? {})) if (header) (columns as Record<string, string>)[role] = header;
+    const timeUnit = choiceArg<TimeUnit>(options.timeUnit, 'time unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']);
     const profile = profileFor(fn, {
       asOf: asOfArg(options.asOf, fn, tz),
       timeZone: tz,
       locale,
       columns,
       header: true,
-      timeUnit: choiceArg<TimeUnit>(options.timeUnit, 'time unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']),
-      horizon: numberArg(options.horizon, 'horizon', fn, DEFAULT_PROFILE.horizon, { min: 0 }),
+      timeUnit,
+      horizon: numberArg(options.horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
       discountRate: numberArg(options.discountRate, 'discount rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
       margin: numberArg(options.margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
       tierScheme: choiceArg<TierScheme>(options.tierScheme, 'tier scheme', fn, DEFAULT_PROFILE.tierScheme, ['zeithaml', 'ibm', 'pareto']),

@@ -2,9 +2,10 @@
 export { InputError } from './errors.ts';
 export { detectEncoding, isUtf8, utf8Tally, canonicalEncoding, GbTally, type Encoding, type EncodingGuess } from './encoding.ts';
 export { createRejectLog, excerpt, EXCERPT_CHARS, type RejectLog, type RejectSink } from './rejects.ts';
-export { planColumns, looksLikeHeader, normalizeHeader, ROLES, type ColumnPlan } from './columns.ts';
+export { planColumns, requireRoles, looksLikeHeader, normalizeHeader, ROLES, MAP_FLAG, type ColumnPlan } from './columns.ts';
+export { classifyStatus, statusMap, StatusTally, type StatusRule, type StatusCount } from './statuses.ts';
 export {
-  createTransactionIngest, CANCEL_STATUSES, MONEY_SCALE,
+  createTransactionIngest, MONEY_SCALE,
   type TransactionIngest, type TransactionIngestResult,
 } from './transactions.ts';
 export {
@@ -12,7 +13,8 @@ export {
   type CustomersIngestResult, type SurveysIngestResult, type TableIngest, type TableResult,
 } from './tables.ts';
 export { summarizeLedger, mergeSummaries, byId } from '../summary/summarize.ts';
-export { parseAmount, normalizeId } from '../amounts.ts';
+export { parseAmount, amountProblem, normalizeId, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
 export {
   parseDateCell, parseIsoDay, civilToDay, dayToCivil, dayToIso, resolveDateCode, decideDateOrder, instantToDay, unitDays, periodIndex,
+  dateWindowDays, numericDateKind, settleDateOrder,
 } from '../dates.ts';

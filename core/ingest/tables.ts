@@ -4,17 +4,18 @@
  */
 import type { ColumnRole, Profile } from '../config.ts';
 import type { Cell, CustomerRecord, Detection, Reject, RowCounts, SurveyResponse, TableKind } from '../types.ts';
-import { normalizeId, parseAmount } from '../amounts.ts';
-import { ambiguousOrders, decideDateOrder, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode } from '../dates.ts';
-import { looksLikeHeader, planColumns, type ColumnPlan } from './columns.ts';
-import { InputError } from './errors.ts';
+import { amountProblem, isMissingToken, normalizeId, parseAmount } from '../amounts.ts';
+import {
+  ambiguousOrders, dateWindowDays, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, settleDateOrder, undecidedOrderWarning,
+} from '../dates.ts';
+import { looksLikeHeader, planColumns, requireRoles, type ColumnPlan } from './columns.ts';
 import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
 import { byId } from '../summary/summarize.ts';
 
-/** `rejects` holds the first `profile.rejectExamples` rejects; `rejectReasons` counts all of them by reason. */
-export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection }
-export interface SurveysIngestResult { responses: SurveyResponse[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection }
+/** `rejects` holds the first `profile.rejectExamples` rejects; `rejectReasons` counts all of them by reason. `detection` merges every source's columns (kept for existing callers); `detections` has one per source. */
+export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
+export interface SurveysIngestResult { responses: SurveyResponse[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
 
 export interface TableIngest<R> {
   beginSource(source: string, header: Cell[] | null): Detection;
@@ -24,29 +25,41 @@ export interface TableIngest<R> {
   finish(): R;
 }
 
-const text = (c: Cell): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c).trim());
+/** A cell as trimmed text; blanks and missing-value tokens (`NA`, `N/A`, `-`, …) read as ''. */
+const text = (c: Cell): string => {
+  const t = c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c).trim();
+  return isMissingToken(t) ? '' : t;
+};
+const headerText = (c: Cell): string => (c === null || c === undefined ? '' : String(c).trim());
 
-/** Shared bookkeeping: sources, rejects (streamed to `onReject`, bounded in memory), counts. */
+/** The column map of each table kind: `columns` is for transaction files only. */
+const MAPS = { transactions: 'columns', customers: 'customerColumns', surveys: 'surveyColumns' } as const;
+
+/** Shared bookkeeping: sources, rejects (streamed to `onReject`, bounded in memory), counts, warnings. */
 function base(kind: TableKind, profile: Profile, onReject?: RejectSink) {
   const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
+  const warnings: string[] = [];
+  /** One detection per source file, in reading order. */
+  const detections: Detection[] = [];
   let plan: ColumnPlan | null = null;
   let detection: Detection | null = null;
   let source = '';
   return {
-    log, counts,
+    log, counts, warnings, detections,
+    span: dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' }),
     get plan() { return plan!; },
     get detection() { return detection!; },
     begin(src: string, header: Cell[] | null): Detection {
       source = src;
-      plan = planColumns(kind, header ? header.map(text) : null, profile.columns);
-      if (plan.index.customer === undefined) {
-        throw new InputError(`${src}: no customer id column found; headers seen: ${plan.headers.join(', ') || 'none (headerless file)'}. Map it with customer=COLUMN`);
-      }
+      plan = planColumns(kind, header ? header.map(headerText) : null, profile[MAPS[kind]] ?? {});
+      requireRoles(kind, plan, src);
       if (detection) {
         for (const [k, v] of Object.entries(plan.names)) detection.columns[k] ??= v;
-      } else detection = { kind, columns: { ...plan.names }, headers: plan.headers };
-      return detection;
+      } else detection = { kind, source: src, columns: { ...plan.names }, headers: plan.headers };
+      const own: Detection = { kind, source: src, columns: { ...plan.names }, why: { ...plan.why }, headers: plan.headers };
+      detections.push(own);
+      return own;
     },
     reject(line: number, column: string | null, reason: string, message: string, value?: Cell) {
       counts.rejected++;
@@ -59,8 +72,8 @@ function base(kind: TableKind, profile: Profile, onReject?: RejectSink) {
   };
 }
 
-/** Resolve a column of date codes with one day/month order (see core/dates.ts). */
-function resolveDates(codes: number[], profile: Profile): { days: number[]; order: 'YMD' | 'MDY' | 'DMY' } {
+/** Resolve a column of date codes with one day/month order (see core/dates.ts); warns when no value settles it. */
+function resolveDates(codes: number[], profile: Profile, what: string, warnings: string[]): { days: number[]; order: 'YMD' | 'MDY' | 'DMY'; by?: 'data' | 'profile' | 'default' } {
   let mdy = 0, dmy = 0, any = 0;
   for (const c of codes) {
     if (!isAmbiguousCode(c)) continue;
@@ -69,8 +82,9 @@ function resolveDates(codes: number[], profile: Profile): { days: number[]; orde
     if (o === 1) mdy++; else if (o === 2) dmy++;
   }
   if (!any) return { days: codes, order: 'YMD' };
-  const order = profile.dateOrder === 'MDY' || profile.dateOrder === 'DMY' ? profile.dateOrder : decideDateOrder(mdy, dmy);
-  return { days: codes.map((c) => resolveDateCode(c, order)), order };
+  const { order, by } = settleDateOrder(mdy, dmy, profile.dateOrder);
+  if (by === 'default') warnings.push(undecidedOrderWarning(what));
+  return { days: codes.map((c) => resolveDateCode(c, order)), order, by };
 }
 
 const CUSTOMER_TEXT: [ColumnRole, keyof CustomerRecord][] = [
@@ -93,20 +107,21 @@ export function createCustomerIngest(profile: Profile, onReject?: RejectSink): T
       b.counts.read++;
       const { index, names, headers } = b.plan;
       const id = normalizeId(cells[index.customer!]);
-      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[index.customer!]); return; }
+      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id (blank or a missing-value token such as NA)', cells[index.customer!]); return; }
       const r: CustomerRecord = { id };
       for (const [role, field] of CUSTOMER_NUMBERS) {
         const i = index[role];
         if (i === undefined || text(cells[i]) === '') continue;
         const v = parseAmount(cells[i]);
-        if (v !== v) { b.reject(line, names[role], 'bad-number', `Not a number (${role})`, cells[i]); return; }
+        if (v !== v) { b.reject(line, names[role], 'bad-number', `Not a number (${role}): ${amountProblem(cells[i])}`, cells[i]); return; }
         (r as unknown as Record<string, number>)[field] = v;
       }
       for (const [role, field] of [['signupDate', 'signupDay'], ['churnDate', 'churnDay']] as const) {
         const i = index[role];
         if (i === undefined || text(cells[i]) === '') continue;
         const v = parseDateCell(cells[i], tz);
-        if (v !== v) { b.reject(line, names[role], 'bad-date', `Not a date (${role})`, cells[i]); return; }
+        if (v !== v) { b.reject(line, names[role], 'bad-date', `Not a valid date (${role})`, cells[i]); return; }
+        if (!isAmbiguousCode(v) && (v < b.span.from || v > b.span.to)) { b.reject(line, names[role], 'date-outside-window', `date outside window (${role}; profile dateWindow, --date-from)`, cells[i]); return; }
         r[field] = v; // may be ambiguous: resolved in finish
       }
       for (const [role, field] of CUSTOMER_TEXT) {
@@ -126,11 +141,16 @@ export function createCustomerIngest(profile: Profile, onReject?: RejectSink): T
       const records = [...byIdMap.values()].sort(byId);
       for (const field of ['signupDay', 'churnDay'] as const) {
         const with_ = records.filter((r) => r[field] !== undefined);
-        const { days, order } = resolveDates(with_.map((r) => r[field]!), profile);
-        with_.forEach((r, i) => { if (Number.isFinite(days[i])) r[field] = days[i]; else delete r[field]; });
-        if (with_.length && field === 'signupDay') b.detection.dateOrder = order;
+        const { days, order, by } = resolveDates(with_.map((r) => r[field]!), profile, `${b.detections.map((d) => d.source).join(', ')} (${field === 'signupDay' ? 'signup' : 'churn'} dates)`, b.warnings);
+        let dropped = 0;
+        with_.forEach((r, i) => {
+          if (Number.isFinite(days[i]) && days[i] >= b.span.from && days[i] <= b.span.to) r[field] = days[i];
+          else { delete r[field]; dropped++; }
+        });
+        if (dropped) b.warnings.push(`${dropped} master-data ${field === 'signupDay' ? 'signup' : 'churn'} date(s) are impossible in the column's ${order} order or outside the date window; left blank`);
+        if (with_.length && field === 'signupDay') for (const d of [b.detection, ...b.detections]) { d.dateOrder = order; if (by) d.dateOrderBy = by; }
       }
-      return { records, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection };
+      return { records, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
     },
   };
 }
@@ -165,18 +185,20 @@ export function createSurveyIngest(profile: Profile, onReject?: RejectSink): Tab
       b.counts.read++;
       const { index, names } = b.plan;
       const id = normalizeId(cells[index.customer!]);
-      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[index.customer!]); return; }
+      if (!id) { b.reject(line, names.customer, 'missing-customer-id', 'No customer id (blank or a missing-value token such as NA)', cells[index.customer!]); return; }
       let day = asOfDay;
       if (index.surveyDate !== undefined) {
-        day = parseDateCell(cells[index.surveyDate], tz);
-        if (day !== day) { b.reject(line, names.surveyDate, 'bad-date', 'Not a date', cells[index.surveyDate]); return; }
+        const dc = cells[index.surveyDate];
+        day = parseDateCell(dc, tz);
+        if (day !== day) { const empty = text(dc) === ''; b.reject(line, names.surveyDate, empty ? 'missing-date' : 'bad-date', empty ? 'No date' : 'Not a valid date', dc); return; }
+        if (!isAmbiguousCode(day) && (day < b.span.from || day > b.span.to)) { b.reject(line, names.surveyDate, 'date-outside-window', 'date outside window (profile dateWindow, --date-from)', dc); return; }
       }
       const r: SurveyResponse = { customerId: id, day };
       for (const role of ['csat', 'nps'] as const) {
         const i = index[role];
         if (i === undefined || text(cells[i]) === '') continue;
         const v = parseAmount(cells[i]);
-        if (v !== v || v < 0 || v > 100) { b.reject(line, names[role], 'bad-score', `Not a ${role.toUpperCase()} score`, cells[i]); return; }
+        if (v !== v || v < 0 || v > 100) { b.reject(line, names[role], 'bad-score', `Not a ${role.toUpperCase()} score (0–100)`, cells[i]); return; }
         r[role] = v;
       }
       for (const role of ['willReturn', 'willRecommend'] as const) {
@@ -190,17 +212,20 @@ export function createSurveyIngest(profile: Profile, onReject?: RejectSink): Tab
       rows.push({ r, line, source });
     },
     finish() {
-      const { days, order } = resolveDates(rows.map((x) => x.r.day), profile);
-      b.detection.dateOrder = order;
+      const { days, order, by } = resolveDates(rows.map((x) => x.r.day), profile, b.detections.map((d) => d.source).join(', '), b.warnings);
+      for (const d of [b.detection, ...b.detections]) { d.dateOrder = order; if (by) d.dateOrderBy = by; }
       const maxCsat = rows.reduce((m, x) => Math.max(m, x.r.csat ?? 0), 0);
       const maxNps = rows.reduce((m, x) => Math.max(m, x.r.nps ?? 0), 0);
       const responses: SurveyResponse[] = [];
       rows.forEach((x, i) => {
         const day = days[i];
-        if (!Number.isFinite(day) || day > asOfDay) {
+        const problem = !Number.isFinite(day) ? ['bad-date', `Not a date in the column's ${order} order`]
+          : day < b.span.from || day > b.span.to ? ['date-outside-window', 'date outside window (profile dateWindow, --date-from)']
+            : day > asOfDay ? ['after-as-of', 'Survey dated after the as-of date'] : null;
+        if (problem) {
           b.counts.accepted--;
           b.counts.rejected++;
-          b.log.add({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: Number.isFinite(day) ? 'after-as-of' : 'bad-date', message: Number.isFinite(day) ? 'Survey dated after the as-of date' : 'Not a date in the column order' });
+          b.log.add({ source: x.source, line: x.line, column: b.detection.columns.surveyDate ?? null, reason: problem[0], message: problem[1] });
           return;
         }
         const r = { ...x.r, day };
@@ -209,7 +234,7 @@ export function createSurveyIngest(profile: Profile, onReject?: RejectSink): Tab
         responses.push(r);
       });
       responses.sort((a, b2) => (a.customerId < b2.customerId ? -1 : a.customerId > b2.customerId ? 1 : a.day - b2.day));
-      return { responses, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection };
+      return { responses, rejects: b.log.sorted(), rejectReasons: b.log.byReason, counts: b.counts, detection: b.detection, detections: b.detections, warnings: b.warnings };
     },
   };
 }

@@ -10,9 +10,13 @@
  */
 import type { Profile, ColumnRole } from '../config.ts';
 import type { Cell, CustomerSummary, Detection, Reject, RowCounts } from '../types.ts';
-import { parseAmount, normalizeId } from '../amounts.ts';
-import { ambiguousOrders, decideDateOrder, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso } from '../dates.ts';
-import { planColumns } from './columns.ts';
+import { parseAmount, normalizeId, amountProblem, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
+import {
+  ambiguousOrders, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso, dateWindowDays, dateCellNumericKind, settleDateOrder,
+  undecidedOrderWarning, type NumericDateKind,
+} from '../dates.ts';
+import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
+import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
 import { InputError } from './errors.ts';
 import { summarizeLedger } from '../summary/summarize.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
@@ -35,12 +39,6 @@ export interface TransactionIngest {
   rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): TransactionIngestResult;
 }
-
-/** Status values meaning the order did not go through or was refunded (compared lower-cased, trimmed). */
-export const CANCEL_STATUSES = new Set([
-  '已关闭', '退款成功', '交易关闭', '已取消', '取消', '已退款', '退款', '退货', '已退货', '退款中', '交易失败', '订单关闭',
-  'cancelled', 'canceled', 'refunded', 'closed', 'returned', 'void', 'voided', 'failed', 'refund', 'return', 'cancel',
-]);
 
 /** Money unit of the ledger: 1/10000 of the currency unit. */
 export const MONEY_SCALE = 10_000;
@@ -81,8 +79,16 @@ interface SourceState {
   name: string;
   detection: Detection;
   customer: number; date: number; amount: number; quantity: number; unitPrice: number;
-  orderId: number; status: number; refund: number; productCode: number; description: number; margin: number; cost: number;
+  orderId: number; status: number; refund: number; productCode: number; description: number; margin: number; cost: number; cancelledAt: number;
+  statuses: StatusTally;
+  idCheck: GenericIdCheck | null;
+  dateNumbers: Record<string, number>;
+  /** Date cells read as text dates (not numbers), to tell a numeric column from a stray number. */
+  textDates: number;
 }
+
+/** Whether a cell holds nothing (blank or a missing-value token such as `NA`). */
+const blank = (c: Cell): boolean => c === null || c === undefined || (typeof c === 'string' && isMissingToken(c));
 
 const ORDER_BIT_MDY = 1, ORDER_BIT_DMY = 2;
 
@@ -105,29 +111,85 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   let hasMargin = false;
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
+  let lastKind: NumericDateKind | undefined;
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
     log.add({ source: cur!.name, line, column, reason, message, value: value === undefined || value === null ? undefined : String(value) });
   };
 
+  const statusClasses = statusMap(profile.statuses ?? {});
+  const span = dateWindowDays(profile.dateWindow ?? { from: '1990-01-01' });
+  const outsideWindow = (day: number): string =>
+    `date outside window: ${dayToIso(day)} is ${day < span.from ? `before ${dayToIso(span.from)}` : `after ${dayToIso(span.to)}`} (profile dateWindow, --date-from)`;
+
+  /** The line's amount (or quantity × unit price); NaN after rejecting the line. */
+  function lineAmount(s: SourceState, cells: Cell[], line: number): number {
+    const names = s.detection.columns;
+    if (s.amount >= 0) {
+      const amount = parseAmount(cells[s.amount]);
+      if (amount !== amount) reject(line, names.amount, 'bad-amount', `Not an amount: ${amountProblem(cells[s.amount])}`, cells[s.amount]);
+      return amount;
+    }
+    const q = parseAmount(cells[s.quantity]);
+    if (q !== q) { reject(line, names.quantity, 'bad-amount', `Not a quantity: ${amountProblem(cells[s.quantity])}`, cells[s.quantity]); return NaN; }
+    const p = parseAmount(cells[s.unitPrice]);
+    if (p !== p) { reject(line, names.unitPrice, 'bad-amount', `Not a unit price: ${amountProblem(cells[s.unitPrice])}`, cells[s.unitPrice]); return NaN; }
+    const amount = q * p;
+    if (Math.abs(amount) >= MAX_AMOUNT) {
+      reject(line, names.quantity, 'bad-amount', `Quantity × unit price is not a plausible amount (limit ${MAX_AMOUNT.toExponential()})`, `${cells[s.quantity]} × ${cells[s.unitPrice]}`);
+      return NaN;
+    }
+    return amount;
+  }
+
+  /** Rejects non-purchase lines named in the profile's exclusions. */
+  function excluded(s: SourceState, cells: Cell[], line: number): boolean {
+    if (s.productCode >= 0 && codes.size) {
+      const pc = cells[s.productCode];
+      if (pc !== null && pc !== undefined && codes.has(String(pc).trim().toUpperCase())) {
+        reject(line, s.detection.columns.productCode, 'excluded', 'Non-purchase line (excluded product code)', pc); return true;
+      }
+    }
+    if (s.description >= 0 && descriptions.size) {
+      const dc = cells[s.description];
+      if (dc !== null && dc !== undefined && descriptions.has(String(dc).trim().toLowerCase())) {
+        reject(line, s.detection.columns.description, 'excluded', 'Non-purchase line (excluded description)', dc); return true;
+      }
+    }
+    return false;
+  }
+
+  /** Rejects a line whose status (or a filled cancelled-at cell) says it was no sale; counts every status value. */
+  function notASale(s: SourceState, cells: Cell[], line: number): boolean {
+    const names = s.detection.columns;
+    if (s.cancelledAt >= 0 && !blank(cells[s.cancelledAt])) {
+      reject(line, names.cancelledAt, 'cancelled', `Cancelled order (the ${names.cancelledAt} column is filled); not a sale`, cells[s.cancelledAt]);
+      return true;
+    }
+    if (s.status < 0) return false;
+    const sc = cells[s.status];
+    const value = sc === null || sc === undefined ? '' : sc instanceof Date ? sc.toISOString() : String(sc).trim();
+    const r = s.statuses.add(value);
+    if (r.cls === 'kept') return false;
+    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+    reject(line, names.status, r.cls, `Status "${shown}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
+    return true;
+  }
+
   return {
     beginSource(source, header) {
       if (sources.length >= 65535) throw new InputError('Too many sources for one ingest (65535 at most)');
       const plan = planColumns('transactions', header ? header.map((h) => String(h ?? '')) : null, profile.columns);
-      const detection: Detection = { kind: 'transactions', columns: plan.names, headers: plan.headers };
+      requireRoles('transactions', plan, source);
+      const detection: Detection = { kind: 'transactions', source, columns: plan.names, why: plan.why, headers: plan.headers };
       const at = (r: ColumnRole): number => plan.index[r] ?? -1;
-      const seenHeaders = plan.headers.length ? plan.headers.join(', ') : 'none (headerless file)';
-      if (at('customer') < 0) throw new InputError(`${source}: no customer id column found; headers seen: ${seenHeaders}. Map it with customer=COLUMN`);
-      if (at('date') < 0) throw new InputError(`${source}: no order date column found; headers seen: ${seenHeaders}. Map it with date=COLUMN`);
-      if (at('amount') < 0 && (at('quantity') < 0 || at('unitPrice') < 0)) {
-        throw new InputError(`${source}: no amount column (nor quantity and unit price) found; headers seen: ${seenHeaders}. Map it with amount=COLUMN`);
-      }
       cur = {
         name: source, detection,
         customer: at('customer'), date: at('date'), amount: at('amount'), quantity: at('quantity'), unitPrice: at('unitPrice'),
         orderId: at('orderId'), status: at('status'), refund: at('refund'), productCode: at('productCode'), description: at('description'),
-        margin: at('margin'), cost: at('cost'),
+        margin: at('margin'), cost: at('cost'), cancelledAt: at('cancelledAt'),
+        statuses: new StatusTally(statusClasses), idCheck: GenericIdCheck.applies(plan) ? new GenericIdCheck(plan, source) : null, dateNumbers: {}, textDates: 0,
       };
       if (cur.margin >= 0 || cur.cost >= 0) hasMargin = true;
       sources.push(cur);
@@ -154,74 +216,52 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       const idCell = cells[s.customer];
       const id = typeof idCell === 'string' && idCell === lastIdCell ? lastId : normalizeId(idCell);
       lastIdCell = idCell; lastId = id;
-      if (id === '') { reject(line, names.customer, 'missing-customer-id', 'No customer id', cells[s.customer]); return; }
+      if (id === '') { reject(line, names.customer, 'missing-customer-id', 'No customer id (blank or a missing-value token such as NA)', cells[s.customer]); return; }
+      s.idCheck?.add(id);
       const dateCell = cells[s.date];
-      const code = typeof dateCell === 'string' && dateCell === lastDateCell ? lastCode : parseDateCell(dateCell, tz);
+      const same = typeof dateCell === 'string' && dateCell === lastDateCell;
+      const code = same ? lastCode : parseDateCell(dateCell, tz);
       lastDateCell = dateCell; lastCode = code;
       if (code !== code) {
-        const empty = dateCell === null || dateCell === undefined || String(dateCell).trim() === '';
-        reject(line, names.date, empty ? 'missing-date' : 'bad-date', empty ? 'No date' : 'Not a date this reader understands', dateCell);
+        const empty = blank(dateCell);
+        reject(line, names.date, empty ? 'missing-date' : 'bad-date', empty ? 'No date' : 'Not a valid date or time this reader understands', dateCell);
         return;
       }
-      if (!isAmbiguousCode(code) && code > asOfDay) {
-        reject(line, names.date, 'after-as-of', `Date after the as-of date ${profile.asOf}`, dateCell); return;
+      if (!isAmbiguousCode(code)) {
+        if (!same) lastKind = dateCellNumericKind(dateCell);
+        if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
+        else s.textDates++;
+        if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
+        if (code > asOfDay) { reject(line, names.date, 'after-as-of', `Date after the as-of date ${profile.asOf}`, dateCell); return; }
       }
-      let amount: number;
-      if (s.amount >= 0) {
-        amount = parseAmount(cells[s.amount]);
-        if (amount !== amount) { reject(line, names.amount, 'bad-amount', 'Not an amount', cells[s.amount]); return; }
-      } else {
-        const q = parseAmount(cells[s.quantity]);
-        if (q !== q) { reject(line, names.quantity, 'bad-amount', 'Not a quantity', cells[s.quantity]); return; }
-        const p = parseAmount(cells[s.unitPrice]);
-        if (p !== p) { reject(line, names.unitPrice, 'bad-amount', 'Not a unit price', cells[s.unitPrice]); return; }
-        amount = q * p;
-      }
+      const amount = lineAmount(s, cells, line);
+      if (amount !== amount) return;
       let refund = 0;
-      if (s.refund >= 0) {
-        const rc = cells[s.refund];
-        if (rc !== null && rc !== undefined && String(rc).trim() !== '') {
-          refund = parseAmount(rc);
-          if (refund !== refund) { reject(line, names.refund, 'bad-amount', 'Not a refund amount', rc); return; }
-          refund = Math.abs(refund);
-        }
+      if (s.refund >= 0 && !blank(cells[s.refund])) {
+        refund = parseAmount(cells[s.refund]);
+        if (refund !== refund) { reject(line, names.refund, 'bad-amount', `Not a refund amount: ${amountProblem(cells[s.refund])}`, cells[s.refund]); return; }
+        refund = Math.abs(refund);
       }
-      if (s.productCode >= 0 && codes.size) {
-        const pc = cells[s.productCode];
-        if (pc !== null && pc !== undefined && codes.has(String(pc).trim().toUpperCase())) {
-          reject(line, names.productCode, 'excluded', 'Non-purchase line (excluded product code)', pc); return;
-        }
-      }
-      if (s.description >= 0 && descriptions.size) {
-        const dc = cells[s.description];
-        if (dc !== null && dc !== undefined && descriptions.has(String(dc).trim().toLowerCase())) {
-          reject(line, names.description, 'excluded', 'Non-purchase line (excluded description)', dc); return;
-        }
-      }
+      if (excluded(s, cells, line)) return;
       // Margin of the line: the margin column, else amount − cost; a blank cell: amount × profile margin.
       let margin = amount * profile.margin;
       const mi = s.margin >= 0 ? s.margin : s.cost;
-      if (mi >= 0) {
-        const mc = cells[mi];
-        if (mc !== null && mc !== undefined && String(mc).trim() !== '') {
-          const v = parseAmount(mc);
-          if (v !== v) { reject(line, s.margin >= 0 ? names.margin : names.cost, 'bad-amount', s.margin >= 0 ? 'Not a margin' : 'Not a cost', mc); return; }
-          margin = s.margin >= 0 ? v : amount - v;
-        }
+      if (mi >= 0 && !blank(cells[mi])) {
+        const v = parseAmount(cells[mi]);
+        if (v !== v) { reject(line, s.margin >= 0 ? names.margin : names.cost, 'bad-amount', `${s.margin >= 0 ? 'Not a margin' : 'Not a cost'}: ${amountProblem(cells[mi])}`, cells[mi]); return; }
+        margin = s.margin >= 0 ? v : amount - v;
       }
+      const oid = s.orderId >= 0 ? cells[s.orderId] : null;
+      const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
+      // A non-sale status (cancelled, refunded, unpaid) on a purchase line: the order never counted. Return lines stay returns.
+      if (amount >= 0 && !creditNote && notASale(s, cells, line)) return;
       counts.accepted++;
       let gross = 0, buy = 0, ret = Math.round(refund * MONEY_SCALE);
       const cents = Math.round(amount * MONEY_SCALE);
-      const status = s.status >= 0 ? cells[s.status] : null;
-      const cancelled = status !== null && status !== undefined && CANCEL_STATUSES.has(String(status).trim().toLowerCase());
-      const oid = s.orderId >= 0 ? cells[s.orderId] : null;
-      const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
       let mar = Math.round(margin * MONEY_SCALE);
       if (cents < 0) ret += -cents;
       else if (creditNote) { ret += cents; mar = -Math.abs(mar); }
-      else if (!cancelled) { gross = cents; buy = 1; }
-      else mar = 0;
-      // A cancelled order with a positive amount was never bought: neither a purchase nor a return.
+      else { gross = cents; buy = 1; }
 
       let c = id === lastCustId ? lastCust : index.get(id);
       if (c === undefined) { c = ids.length; ids.push(id); index.set(id, c); }
@@ -250,8 +290,10 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       const orders = sources.map((s, i) => {
         const t = tallies[i];
         if (!t.any) { s.detection.dateOrder = 'YMD'; return 'YMD' as const; }
-        const o = profile.dateOrder === 'MDY' || profile.dateOrder === 'DMY' ? profile.dateOrder : decideDateOrder(t.mdy, t.dmy);
+        const { order: o, by } = settleDateOrder(t.mdy, t.dmy, profile.dateOrder);
         s.detection.dateOrder = o;
+        s.detection.dateOrderBy = by;
+        if (by === 'default') warnings.push(undecidedOrderWarning(s.name));
         if (t.mdy && t.dmy) warnings.push(`${s.name}: the date column mixes day/month orders; read as ${o}, the other rows are rejected`);
         return o;
       });
@@ -265,11 +307,26 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         const shown = `${Math.floor(raw / 100) % 100}/${raw % 100}/${Math.floor(raw / 10000)}`;
         if (day !== day) {
           reject(ledger.line[i], s.detection.columns.date, 'bad-date', `Not a date in the column's ${orders[ledger.src[i]]} order`, shown);
+        } else if (day < span.from || day > span.to) {
+          reject(ledger.line[i], s.detection.columns.date, 'date-outside-window', outsideWindow(day), shown);
         } else if (day > asOfDay) {
           reject(ledger.line[i], s.detection.columns.date, 'after-as-of', `Date ${dayToIso(day)} after the as-of date ${profile.asOf}`, shown);
         } else { ledger.code[i] = day; continue; }
         counts.accepted--;
         ledger.cust[i] = -1;
+      }
+      for (const s of sources) {
+        const w = s.idCheck?.settle();
+        if (w) warnings.push(w);
+        if (Object.keys(s.dateNumbers).length) s.detection.dateNumbers = s.dateNumbers;
+        const styles = Object.entries(s.dateNumbers).map(([k, n]) => `${n} ${k}`).join(', ');
+        if (styles && (s.textDates || Object.keys(s.dateNumbers).length > 1)) {
+          warnings.push(`${s.name}: the date column mixes styles (${s.textDates ? `${s.textDates} text dates, ` : ''}${styles}); check that the numbers are dates`);
+        }
+        if (s.status < 0) continue;
+        s.detection.statuses = s.statuses.report();
+        const u = unknownStatusWarning(s.name, s.statuses.unknown());
+        if (u) warnings.push(u);
       }
       const calEnd = profile.calibrationEnd ? parseIsoDay(profile.calibrationEnd) : NaN;
       const { summaries, noPurchase, lateFirst } = summarizeLedger(ledger, ids, {

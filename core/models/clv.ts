@@ -1,14 +1,13 @@
 /** Customer lifetime value from a purchase model and an expected spend, in one explicit time unit. */
 import type { PurchaseModel, TimeUnit } from '../types.ts';
 import type { FactoredPurchaseModel } from './purchase.ts';
-
-const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7, month: 365.25 / 12 };
+import { DAYS_PER_YEAR, UNIT_DAYS } from '../time-units.ts';
 
 /** Converts an annual discount rate to one period of `unit`: (1 + annual)^(unitDays/365.25) − 1. */
 export function periodDiscountRate(annualRate: number, unit: TimeUnit): number {
   const days = UNIT_DAYS[unit];
   if (days === undefined) throw new Error(`Unknown time unit: ${unit}`);
-  return Math.pow(1 + annualRate, days / 365.25) - 1;
+  return Math.pow(1 + annualRate, days / DAYS_PER_YEAR) - 1;
 }
 
 /**

@@ -78,7 +78,7 @@ export function fitGammaGamma(rows: ArrayLike<{ frequency: number; meanRepeatSpe
   const params = { p: fit.params.p, q: fit.params.q, v: fit.params.v };
   if (!(params.q > 1)) {
     fit.warnings.push(
-      `Gamma-Gamma q = ${params.q.toFixed(3)} ≤ 1: mean spend is infinite under this model, so CLV is not computed from Gamma-Gamma; expected spend falls back to each customer's own mean repeat spend.`,
+      `Gamma-Gamma q = ${params.q.toFixed(3)} ≤ 1: mean spend is infinite under this model, so CLV is not computed from Gamma-Gamma.`,
     );
   }
   return gammaGammaModel(params, fit);

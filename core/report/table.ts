@@ -19,9 +19,19 @@ const round = (x: number, digits: number) => {
   return Math.round(x * f) / f;
 };
 
-export function scoreTable(run: ScoreRun, locale: Locale): { header: string[]; rows: (string | number)[][] } {
+/** A column's header in the locale (English: the machine name, e.g. `p_alive`; zh-CN: 活跃概率). */
+export function columnHeaders(columns: readonly string[], locale: Locale): string[] {
+  return columns.map((c) => label('column', c, locale));
+}
+
+/**
+ * The customers table: `columns` are the machine names (`p_alive`), `header` the same columns
+ * in the locale (English: the machine names; zh-CN: 活跃概率 …), `rows` one per customer.
+ */
+export function scoreTable(run: ScoreRun, locale: Locale): { columns: string[]; header: string[]; rows: (string | number)[][] } {
   const classCols = CLASS_COLUMNS.filter((k) => run.customers.some((c) => c.classes[k] !== undefined));
-  const header = [...SCORE_COLUMNS, ...classCols.map((k) => `class_${k}`)];
+  const columns = [...SCORE_COLUMNS, ...classCols.map((k) => `class_${k}`)];
+  const header = columnHeaders(columns, locale);
   const rows = run.customers.map((c) => {
     const s = c.summary;
     const row: (string | number)[] = [
@@ -41,5 +51,5 @@ export function scoreTable(run: ScoreRun, locale: Locale): { header: string[]; r
     }
     return row;
   });
-  return { header, rows };
+  return { columns, header, rows };
 }

@@ -50,6 +50,10 @@ export interface RfmScores {
   r: Uint8Array;
   f: Uint8Array;
   m: Uint8Array;
+  /** Grid position on the 1–5 scale: R, and FM = round((F + M) / 2) half up. */
+  r5: Uint8Array;
+  fm5: Uint8Array;
+  /** Segment read from the grid (the pipeline then reconciles it with P(alive): core/scores/consistency.ts). */
   segment: string[];
 }
 
@@ -115,10 +119,12 @@ export function rfmScores(
   const scale = (dimCuts: number[] | undefined) => (dimCuts ? dimCuts.length + 1 : bins);
   const rules = opts.segments ?? DEFAULT_SEGMENT_MAP;
   const segment = new Array<string>(n);
+  const r5 = new Uint8Array(n);
+  const fm5 = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    const r5 = toFive(r[i], scale(opts.cuts?.r));
-    const fm5 = Math.floor((toFive(f[i], scale(opts.cuts?.f)) + toFive(m[i], scale(opts.cuts?.m))) / 2 + 0.5);
-    segment[i] = segmentOf(r5, fm5, rules);
+    r5[i] = toFive(r[i], scale(opts.cuts?.r));
+    fm5[i] = Math.floor((toFive(f[i], scale(opts.cuts?.f)) + toFive(m[i], scale(opts.cuts?.m))) / 2 + 0.5);
+    segment[i] = segmentOf(r5[i], fm5[i], rules);
   }
-  return { r, f, m, segment };
+  return { r, f, m, r5, fm5, segment };
 }

@@ -13,7 +13,9 @@
  *                                                           我满意，不仅我会来，还会推荐朋友来
  * CSAT % = share of CSAT answers that are 4 or 5; NPS = % promoters (9–10) − % detractors (0–6).
  */
-import type { SurveyResponse } from '../types.ts';
+import type { SurveyResponse, SurveyStats } from '../types.ts';
+
+export type { SurveyStats };
 
 export type SatisfactionLevel = 0 | 1 | 2 | 3;
 
@@ -49,18 +51,6 @@ export function latestResponses(responses: ArrayLike<SurveyResponse>): Map<strin
     if (!prev || r.day > prev.day || (r.day === prev.day && betterSameDay(r, prev))) latest.set(r.customerId, r);
   }
   return latest;
-}
-
-export interface SurveyStats {
-  responses: number;
-  /** Share (0–100) of CSAT answers of 4–5; null without CSAT answers. */
-  csat: number | null;
-  /** % promoters − % detractors (−100 … 100); null without NPS answers. */
-  nps: number | null;
-  /** Customers per ladder level, keys '0'..'3'. */
-  levels: Record<string, number>;
-  /** Shares per level among customers with a level. */
-  levelShares: Record<string, number>;
 }
 
 export function surveyStats(responses: Iterable<SurveyResponse>, levels: Iterable<number | null>): SurveyStats {

@@ -21,6 +21,16 @@ describe('argument parsing', () => {
     expect(() => parseCli(['score', 'a.csv', '--margin', 'lots'])).toThrow(/--margin must be a number/);
     expect(() => parseCli(['score', 'a.csv', '--map', 'customer'])).toThrow(/ROLE=COLUMN/);
   });
+  it('maps the per-table maps, status map, date order and date window', () => {
+    const a = parseCli(['score', 'a.csv', '--as-of', '2024-01-31', '--customers-map', 'customer=Kunde,name=2', '--survey-map', 'customer=Wer',
+      '--status-map', '0=unpaid,1=kept,交易关闭=cancelled', '--date-order', 'dmy', '--date-from', '1980-01-01']);
+    expect(a).toMatchObject({ overrides: {
+      customerColumns: { customer: 'Kunde', name: 2 }, surveyColumns: { customer: 'Wer' }, statuses: { 0: 'unpaid', 1: 'kept', 交易关闭: 'cancelled' },
+      dateOrder: 'DMY', dateWindow: { from: '1980-01-01' },
+    } });
+    expect(() => parseCli(['score', 'a.csv', '--date-order', 'DDMM'])).toThrow(/--date-order must be DMY, MDY or YMD/);
+    expect(() => parseCli(['score', 'a.csv', '--status-map', 'paid'])).toThrow(/VALUE=kept\|cancelled\|refunded\|unpaid/);
+  });
 });
 
 // 30 customers with a few purchases each, so the models have something to fit.
@@ -82,6 +92,41 @@ describe('pyramid score', () => {
     expect(run(['score', f, '--as-of', '2024-02-30']).status).toBe(2);
     expect(run(['score', join(dir, 'absent.csv'), '--as-of', '2024-12-31']).status).toBe(2);
     expect(existsSync(join(dir, 'out4'))).toBe(false);
+  });
+  it('keeps --map for transactions and --customers-map / --survey-map for their files; reports statuses per file', async () => {
+    const t = join(dir, 'pos.csv'), c = join(dir, 'kunden.csv'), sv = join(dir, 'umfrage.csv');
+    writeFileSync(t, 'Kaeufer,datum,betrag,status\nk1,01/02/2024,10,1\nk1,03/04/2024,12,1\nk2,05/06/2024,9,2\nk3,07/08/2024,9,0\n');
+    writeFileSync(c, 'Kundennummer,Firma\nk1,A GmbH\n');
+    writeFileSync(sv, 'Wer,Note\nk1,NA\nk2,4\n');
+    const { summary } = await runScore({
+      files: [t], customers: [c], surveys: [sv], out: join(dir, 'out5'), summaryOnly: true,
+      overrides: { asOf: '2024-12-31', columns: { customer: 'Kaeufer', date: 'datum', amount: 'betrag' }, customerColumns: { customer: 'Kundennummer', name: 'Firma' },
+        surveyColumns: { customer: 'Wer', csat: 'Note' }, statuses: { 0: 'unpaid', 1: 'kept', 2: 'cancelled' }, dateOrder: 'DMY' },
+    });
+    expect(summary.counts).toEqual({ transactions: { read: 4, accepted: 2, rejected: 2 }, customers: { read: 1, accepted: 1, rejected: 0 }, surveys: { read: 2, accepted: 2, rejected: 0 } });
+    expect(summary.rejectReasons).toEqual({ cancelled: 1, unpaid: 1 });
+    const d = summary.detections as { source: string; kind: string; dateOrder?: string; dateOrderBy?: string; statuses?: unknown[] }[];
+    expect(d.map((x) => [x.kind, x.source.split(/[\\/]/).pop()])).toEqual([['transactions', 'pos.csv'], ['customers', 'kunden.csv'], ['surveys', 'umfrage.csv']]);
+    expect(d[0]).toMatchObject({ dateOrder: 'DMY', dateOrderBy: 'profile' });
+    expect(d[0].statuses).toEqual([
+      { value: '1', class: 'kept', rule: 'profile statuses "1"', rows: 2 },
+      { value: '0', class: 'unpaid', rule: 'profile statuses "0"', rows: 1 },
+      { value: '2', class: 'cancelled', rule: 'profile statuses "2"', rows: 1 },
+    ]);
+    expect(summary.warnings).toEqual([]);
+  });
+  it('says undecidable date orders and unknown statuses on stderr, with the flags that settle them', () => {
+    const f = join(dir, 'ambiguous.csv');
+    writeFileSync(f, 'customer,date,amount,status\na,01/02/2024,10,1\na,03/04/2024,12,1\nb,05/06/2024,9,2\n');
+    const r = run(['score', f, '--as-of', '2024-12-31', '--out', join(dir, 'out6'), '--summary-only']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/warning: .*ambiguous\.csv: dates could be day-first or month-first; read as M\/D; pass --date-order DMY if wrong/);
+    expect(r.stderr).toMatch(/warning: .*status values not recognised, counted as sales: "1" \(2 rows\), "2" \(1 rows\); declare them with --status-map/);
+    const summary = JSON.parse(readFileSync(join(dir, 'out6/summary.json'), 'utf8'));
+    expect(summary.warnings.join('\n')).toMatch(/dates could be day-first or month-first/);
+    const q = run(['score', f, '--as-of', '2024-12-31', '--out', join(dir, 'out7'), '--summary-only', '--date-order', 'DMY', '--status-map', '1=kept,2=cancelled']);
+    expect(q.status).toBe(0);
+    expect(q.stderr).not.toMatch(/warning/);
   });
   it('prints help', () => {
     const r = run(['--help']);

@@ -44,7 +44,10 @@ describe('transaction summaries', () => {
     ]);
     const a = r.summaries[0];
     expect(a).toMatchObject({ transactions: 2, frequency: 1, firstSpend: 100, repeatSpend: 60, totalSpend: 160, returns: 60, netSpend: 100 });
-    expect(r.counts).toEqual({ read: 6, accepted: 6, rejected: 0 });
+    // Cancelled and refunded orders are listed in rejects with the rule that classified them.
+    expect(r.counts).toEqual({ read: 6, accepted: 4, rejected: 2 });
+    expect(r.rejects.map((x) => [x.line, x.reason])).toEqual([[5, 'cancelled'], [6, 'refunded']]);
+    expect(r.rejects[0].message).toMatch(/rule: contains "关闭"/);
   });
   it('multiplies quantity by unit price when there is no amount column', () => {
     const r = tx([['CustomerID', 'InvoiceDate', 'Quantity', 'UnitPrice'], ['17850.0', '2024-01-01', '6', '2.55'], ['17850', '2024-01-01', '-2', '2.55']]);
@@ -186,8 +189,11 @@ describe('customers and surveys', () => {
       ['2', '乙', '个人', '北京', 'n/a', '', ''],
     ], profile(), 'c.csv');
     invariant(r.counts);
-    expect(r.records).toEqual([{ id: '1', name: '甲公司', type: '企业', region: '上海', receivable: 1200.5, signupDay: Date.UTC(2023, 4, 1) / 86400000, extra: { 备注: 'vip' } }]);
-    expect(r.rejects.map((x) => x.reason)).toEqual(['missing-customer-id', 'bad-number']);
+    expect(r.records).toEqual([
+      { id: '1', name: '甲公司', type: '企业', region: '上海', receivable: 1200.5, signupDay: Date.UTC(2023, 4, 1) / 86400000, extra: { 备注: 'vip' } },
+      { id: '2', name: '乙', type: '个人', region: '北京' }, // `n/a` is a missing value, not a bad number
+    ]);
+    expect(r.rejects.map((x) => x.reason)).toEqual(['missing-customer-id']);
   });
   it('normalizes survey scales and yes/no answers', () => {
     const r = ingestSurveys([

@@ -164,10 +164,10 @@ describe('datasets and output', () => {
     expect(d.detections.map((x) => x.kind)).toEqual(['transactions', 'transactions', 'customers', 'surveys']);
   });
   it('writes CSV that reads back', async () => {
-    expect(toCsv(['a', 'b'], [['x,y', 1], ['"q"', null]])).toBe('a,b\n"x,y",1\n"""q""",\n');
+    expect(toCsv(['a', 'b'], [['x,y', 1], ['"q"', null]])).toBe('\uFEFFa,b\n"x,y",1\n"""q""",\n');
     const p = join(dir, 'out', 'r.csv');
     await writeRejects(p, [{ source: 's', line: 3, column: 'c', reason: 'bad-date', message: 'Not a date', value: 'x,1' }]);
-    expect(readFileSync(p, 'utf8')).toBe('source,line,column,reason,message,value\ns,3,c,bad-date,Not a date,"x,1"\n');
+    expect(readFileSync(p, 'utf8')).toBe('\uFEFFsource,line,column,reason,message,value\ns,3,c,bad-date,Not a date,"x,1"\n');
     const q = join(dir, 'out', 'big.csv');
     await writeCsv(q, ['i'], (function* () { for (let i = 0; i < 25_000; i++) yield [i]; })());
     const lines = readFileSync(q, 'utf8').trimEnd().split('\n');

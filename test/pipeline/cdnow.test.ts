@@ -11,6 +11,7 @@ import { scoreCustomers } from '../../core/pipeline.ts';
 import { isoToDay } from '../../core/report/format.ts';
 import { summaryJson } from '../../core/report/index.ts';
 import type { CustomerSummary } from '../../core/types.ts';
+import { brokenRules } from '../scores/invariants.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const dataDir = path.resolve(repoRoot, '../shared/data');
@@ -86,5 +87,9 @@ describe.skipIf(!existsSync(dataDir))('pipeline on CDNOW (needs ../shared/data w
     expect(c.expectedPurchases).toBeCloseTo(1.226, 2);
     expect(run.customerEquity).toBeGreaterThan(0);
     expect(run.warnings.filter((w) => /fail|invalid/.test(w))).toEqual([]);
+  });
+
+  it('keeps every consistency rule', () => {
+    expect(brokenRules(run, { ...DEFAULT_PROFILE, asOf: AS_OF, timeUnit: 'week', horizon: 39 })).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import type { CustomerSummary } from '../../core/types.ts';
 import { isoToDay } from '../../core/report/format.ts';
 import { pyramidText, scoreTable, segmentText, summaryJson } from '../../core/report/index.ts';
 import { simulate, shuffled } from './simulate.ts';
+import { brokenRules } from '../scores/invariants.ts';
 
 const AS_OF = '2024-06-30';
 const asOfDay = isoToDay(AS_OF);
@@ -64,6 +65,10 @@ describe('scoring pipeline on a simulated BG/NBD + Gamma-Gamma base', () => {
     expect(run.classes.valueClass.reduce((s, g) => s + g.customers, 0)).toBe(n);
   });
 
+  it('keeps every consistency rule with the fitted BG/NBD', () => {
+    expect(brokenRules(run, profile)).toEqual([]);
+  });
+
   it('does not depend on row order or sharding', () => {
     const again = scoreCustomers(shuffled(sim.summaries, 9), profile);
     expect(JSON.stringify(again)).toBe(JSON.stringify(run));
@@ -87,7 +92,8 @@ describe('scoring pipeline on a simulated BG/NBD + Gamma-Gamma base', () => {
     expect(t.rows).toHaveLength(run.customers.length);
     expect(t.rows[0][1]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const zh = scoreTable(run, 'zh-CN');
-    const tierCol = zh.header.indexOf('tier');
+    const tierCol = zh.columns.indexOf('tier');
+    expect(zh.header[tierCol]).toBe('金字塔层级');
     expect(new Set(zh.rows.map((r) => r[tierCol]))).toEqual(new Set(['铂金', '黄金', '铁质', '铅质']));
     const j = JSON.parse(JSON.stringify(summaryJson(run)));
     expect(Object.keys(j.models.bgnbd)).toEqual(expect.arrayContaining(['r', 'alpha', 'a', 'b', 'logLikelihood', 'converged', 'standardErrors']));
@@ -125,20 +131,20 @@ describe('scoring pipeline with master data and surveys', () => {
     expect(byId.get(b)!.satisfactionLevel).toBe(0);
     expect(byId.get(c)!.satisfactionLevel).toBe(2);
     expect(byId.get(base[3].id)!.satisfactionLevel).toBeNull();
-    const sat = run.satisfaction as { overall: { nps: number; responses: number } };
+    const sat = run.satisfaction!;
     expect(sat.overall.responses).toBe(3);
     expect(sat.overall.nps).toBe(0); // one promoter, one detractor of two NPS answers
-    expect((run.retention as { lifecycle: Record<string, number> }).lifecycle.exploration).toBe(1);
+    expect(run.retention.lifecycle.exploration).toBe(1);
     expect(run.classes.type.find((g) => g.key === 'enterprise')!.customers).toBe(1);
-    expect(Object.keys((run.retention as { cohortsByChannel: object }).cohortsByChannel)).toEqual(['线上', '门店']);
+    expect(Object.keys(run.retention.cohortsByChannel!)).toEqual(['线上', '门店']);
   });
 
   it('writes class columns with Chinese labels', () => {
     const t = scoreTable(run, 'zh-CN');
-    expect(t.header.slice(-7)).toEqual(['class_frequency', 'class_type', 'class_region', 'class_settlement', 'class_receivables', 'class_pipeline', 'class_channel']);
+    expect(t.columns.slice(-7)).toEqual(['class_frequency', 'class_type', 'class_region', 'class_settlement', 'class_receivables', 'class_pipeline', 'class_channel']);
     const row = t.rows.find((r) => r[0] === a)!;
     expect(row.slice(-6)).toEqual(['企业', '本地', '赊销', '呆死账', '未知', '线上']);
-    expect(row[t.header.indexOf('satisfaction_level')]).toBe(3);
+    expect(row[t.columns.indexOf('satisfaction_level')]).toBe(3);
   });
 
   it('nets the cost to serve out of CLV', () => {

@@ -1,0 +1,49 @@
+/**
+ * Stage 5: dataset-level sums — customer equity, one aggregate per tier, RFM segment and class,
+ * and the concentration curve of the ranked value.
+ */
+import type { CustomerScore, GroupAggregate } from '../types.ts';
+import { concentration, groupAggregates, type AggregateInput } from '../scores/aggregates.ts';
+import { DEFAULT_SEGMENT_MAP } from '../scores/rfm.ts';
+import { LABELS } from '../labels.ts';
+import type { ScoreInput } from './input.ts';
+import type { Ranking } from './rank.ts';
+
+export interface Aggregates {
+  /** Σ CLV. */
+  customerEquity: number;
+  tiers: GroupAggregate[];
+  segments: GroupAggregate[];
+  classes: Record<string, GroupAggregate[]>;
+  concentration: { topPercent: number; share: number }[];
+}
+
+const CLASS_KEYS = ['valueClass', 'lifecycle', 'churnRisk', 'frequency', 'type', 'region', 'settlement', 'receivables', 'pipeline', 'channel', 'segment', 'industry'];
+
+function classKey(c: CustomerScore, key: string): string | undefined {
+  if (key === 'valueClass') return c.valueClass;
+  if (key === 'lifecycle') return c.lifecycleStage;
+  if (key === 'churnRisk') return c.churnRisk;
+  return c.classes[key];
+}
+
+export function aggregate(input: ScoreInput, customers: CustomerScore[], r: Ranking): Aggregates {
+  const agg: AggregateInput[] = customers.map((c) => ({ id: c.id, revenue: c.summary.netSpend, clv: c.clv, pAlive: c.pAlive }));
+  const surveys = input.surveys.size ? input.surveys : undefined;
+  const classes: Record<string, GroupAggregate[]> = {};
+  for (const key of CLASS_KEYS) {
+    if (!customers.some((c) => classKey(c, key) !== undefined)) continue;
+    const order = key in LABELS ? Object.keys(LABELS[key as keyof typeof LABELS]).filter((k) => k !== 'unknown' && k !== 'other') : [];
+    classes[key] = groupAggregates(agg, (i) => classKey(customers[i], key), key, order, surveys);
+  }
+  const segmentOrder = (r.rfmOptions.segments ?? DEFAULT_SEGMENT_MAP).map((x) => x.segment).filter((k, j, a) => a.indexOf(k) === j);
+  let customerEquity = 0;
+  for (const c of customers) customerEquity += c.clv;
+  return {
+    customerEquity,
+    tiers: groupAggregates(agg, (i) => customers[i].tier, 'tier', r.tiers.order, surveys),
+    segments: groupAggregates(agg, (i) => customers[i].rfm.segment, 'segment', segmentOrder, surveys),
+    classes,
+    concentration: concentration(r.value).curve,
+  };
+}

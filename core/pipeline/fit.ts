@@ -1,0 +1,102 @@
+/**
+ * Stage 1: fit the purchase models (BG/NBD, Pareto/NBD, and MBG/NBD when chosen) and the
+ * Gamma-Gamma spend model on the whole base, and pick the purchase model that scores.
+ * Every model fitting call of the pipeline is in this file.
+ */
+import type { PurchaseModelKind } from '../config.ts';
+import type { PurchaseModel, ScoreRun, SpendModel } from '../types.ts';
+import { compressSummaries, fitGammaGamma, fitPurchaseModel } from '../models/index.ts';
+import type { ScoreInput } from './input.ts';
+
+/** Below this many customers, or without any repeat buyer, purchase models are not fitted. */
+export const MIN_FIT_CUSTOMERS = 20;
+/** Below this many repeat buyers with spend, Gamma-Gamma is not fitted. */
+export const MIN_SPEND_CUSTOMERS = 10;
+
+/**
+ * What expected spend falls back to when Gamma-Gamma is not used (too few repeat buyers, a failed
+ * fit, or q ≤ 1): the customer's own mean spend per purchase day, first purchase included.
+ */
+export const SPEND_FALLBACK = "expected spend = the customer's own mean spend per purchase (all purchases, the first included)";
+
+export interface FitStage {
+  /** Fit reports for summary.json. */
+  models: ScoreRun['models'];
+  /** The purchase model that scores; absent → the simple fallback (see predict.ts). */
+  purchase?: PurchaseModel;
+  /** The spend model; absent → SPEND_FALLBACK. */
+  spend?: SpendModel;
+}
+
+function paramsFinite(m: PurchaseModel | SpendModel): boolean {
+  return Object.values(m.fit.params).every((v) => Number.isFinite(v) && v > 0);
+}
+
+export function fit(input: ScoreInput): FitStage {
+  const models: ScoreRun['models'] = {};
+  const purchase = fitPurchase(input, models);
+  const spend = fitSpend(input, models);
+  return { models, purchase, spend };
+}
+
+function fitPurchase({ rows, profile, warnings }: ScoreInput, models: ScoreRun['models']): PurchaseModel | undefined {
+  const n = rows.length;
+  const repeaters = rows.reduce((k, s) => k + (s.frequency > 0 ? 1 : 0), 0);
+  if (n < MIN_FIT_CUSTOMERS || repeaters === 0) {
+    warnings.push(
+      n < MIN_FIT_CUSTOMERS
+        ? `Only ${n} customers: too few to fit a purchase model (need ${MIN_FIT_CUSTOMERS}); P(alive) and CLV use the simple fallback (see docs/scores.md).`
+        : 'No customer has bought twice: purchase models cannot be fitted; P(alive) and CLV use the simple fallback (see docs/scores.md).',
+    );
+    return undefined;
+  }
+  const hist = compressSummaries(rows);
+  const fitted: Partial<Record<PurchaseModelKind, PurchaseModel>> = {};
+  const kinds: PurchaseModelKind[] = profile.model === 'mbgnbd' ? ['bgnbd', 'paretonbd', 'mbgnbd'] : ['bgnbd', 'paretonbd'];
+  for (const kind of kinds) {
+    try {
+      const m = fitPurchaseModel(kind, hist);
+      if (!paramsFinite(m)) {
+        warnings.push(`The ${kind} fit gave invalid parameters; it is not used.`);
+        continue;
+      }
+      if (!m.fit.converged) warnings.push(`The ${kind} fit did not fully converge; treat its parameters with care.`);
+      for (const w of m.fit.warnings) warnings.push(`${kind}: ${w}`);
+      fitted[kind] = m;
+    } catch (e) {
+      warnings.push(`The ${kind} fit failed (${(e as Error).message}).`);
+    }
+  }
+  if (fitted.bgnbd) models.bgnbd = fitted.bgnbd.fit;
+  if (fitted.paretonbd) models.paretoNbd = fitted.paretonbd.fit;
+  if (fitted.mbgnbd) models.mbgnbd = fitted.mbgnbd.fit;
+  let model = profile.model === 'auto' ? undefined : fitted[profile.model];
+  if (!model) {
+    model = fitted.bgnbd ?? fitted.paretonbd ?? fitted.mbgnbd;
+    warnings.push(
+      model
+        ? `The chosen model ${profile.model} could not be used; scoring with ${model.kind} instead.`
+        : 'No purchase model could be fitted; P(alive) and CLV use the simple fallback (see docs/scores.md).',
+    );
+  }
+  return model;
+}
+
+function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models']): SpendModel | undefined {
+  const spenders = rows.filter((s) => s.frequency > 0 && s.meanRepeatSpend > 0).length;
+  if (spenders < MIN_SPEND_CUSTOMERS) {
+    warnings.push(`Only ${spenders} repeat buyers with spend: Gamma-Gamma not fitted; ${SPEND_FALLBACK}.`);
+    return undefined;
+  }
+  try {
+    const g = fitGammaGamma(rows);
+    models.gammaGamma = { ...g.fit, finiteMean: g.finiteMean };
+    for (const w of g.fit.warnings) warnings.push(`gammaGamma: ${w}`);
+    if (!g.finiteMean) warnings.push(`Gamma-Gamma is not used (q ≤ 1); ${SPEND_FALLBACK}.`);
+    else if (!paramsFinite(g)) warnings.push(`Gamma-Gamma gave invalid parameters and is not used; ${SPEND_FALLBACK}.`);
+    else return g;
+  } catch (e) {
+    warnings.push(`Gamma-Gamma fit failed (${(e as Error).message}); ${SPEND_FALLBACK}.`);
+  }
+  return undefined;
+}

@@ -1,0 +1,111 @@
+/**
+ * Stage 2: per-customer predictions over the horizon — P(alive), expected purchases, expected
+ * spend, CLV, the value if still active — then rule 1 of core/scores/consistency.ts (the lost
+ * window). Model predictions are computed once per distinct (x, t_x, T).
+ */
+import type { PurchaseModel } from '../types.ts';
+import { clv as modelClv, pAliveAt, periodDiscountRate } from '../models/index.ts';
+import { isLost, valueIfAlive, DORMANT_MAX_PALIVE } from '../scores/consistency.ts';
+import type { FitStage } from './fit.ts';
+import type { ScoreInput } from './input.ts';
+
+export interface Predictions {
+  /** P(alive) after the lost window (what every score uses). */
+  pAlive: Float64Array;
+  /** Purchases expected over the horizon. */
+  expectedPurchases: Float64Array;
+  expectedSpend: Float64Array;
+  /** Discounted margin over the horizon, net of the cost to serve when the master data gives one. */
+  clv: Float64Array;
+  /** CLV over the horizon if still active, before costs (consistency rule 5). */
+  valueIfAlive: Float64Array;
+  /** netSpend × margin − acquisition cost. */
+  historic: Float64Array;
+  /** 1 when the customer is past the lost window (consistency rule 1). */
+  lost: Uint8Array;
+}
+
+const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
+
+/** Predictions per distinct (x, t_x, T), in typed arrays indexed by slot, grown by doubling. */
+function modelCache(model: PurchaseModel, H: number, d: number) {
+  const slots = new Map<string, number>();
+  let p = new Float64Array(256), e = new Float64Array(256), c = new Float64Array(256);
+  const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+  return (x: number, tx: number, T: number) => {
+    const key = `${x},${tx},${T}`;
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = slots.size;
+      slots.set(key, slot);
+      if (slot >= p.length) { p = grow(p); e = grow(e); c = grow(c); }
+      p[slot] = finite(model.pAlive(x, tx, T));
+      e[slot] = finite(model.expectedPurchases(H, x, tx, T));
+      c[slot] = finite(modelClv(model, 1, { frequency: x, recency: tx, T }, { horizon: H, discountPerPeriod: d, margin: 1 }));
+    }
+    return { pAlive: p[slot], purchases: e[slot], perUnitClv: c[slot] };
+  };
+}
+
+export function predict(input: ScoreInput, fitted: FitStage): Predictions {
+  const { rows, profile, scoreDay, records, warnings } = input;
+  const { purchase: model, spend } = fitted;
+  const n = rows.length;
+  const out: Predictions = {
+    pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), expectedSpend: new Float64Array(n),
+    clv: new Float64Array(n), valueIfAlive: new Float64Array(n), historic: new Float64Array(n), lost: new Uint8Array(n),
+  };
+  const d = periodDiscountRate(profile.discountRate, profile.timeUnit);
+  const H = profile.horizon;
+  const margin = profile.margin;
+  const Hk = Math.max(0, Math.floor(H)); // whole periods for the fallback and the cost sums
+  const discounts = new Float64Array(Hk + 1);
+  let discountSum = 0;
+  for (let k = 1; k <= Hk; k++) discountSum += discounts[k] = 1 / Math.pow(1 + d, k);
+  let totalSpend = 0, totalTx = 0;
+  for (const s of rows) { totalSpend += s.totalSpend; totalTx += s.transactions; }
+  const meanSpend = totalTx > 0 ? totalSpend / totalTx : 0;
+  const predictFor = model ? modelCache(model, H, d) : undefined;
+  let costNetted = 0, overridden = 0, overriddenMax = 0;
+
+  for (let i = 0; i < n; i++) {
+    const s = rows[i];
+    const ownMean = s.transactions > 0 ? s.totalSpend / s.transactions : meanSpend;
+    out.expectedSpend[i] = finite(spend ? spend.expectedSpend(s.frequency, s.meanRepeatSpend) : ownMean, ownMean);
+    // The simple fallback: buying at the customer's own past rate while active.
+    const rate = s.T > 0 ? s.frequency / s.T : 0;
+    const ownRateUnitClv = rate * discountSum;
+    let pModel = 1, purchases = rate * H, perUnitClv = ownRateUnitClv;
+    if (predictFor) ({ pAlive: pModel, purchases, perUnitClv } = predictFor(s.frequency, s.recency, s.T));
+    const unitValue = margin * out.expectedSpend[i];
+    out.valueIfAlive[i] = finite(unitValue * valueIfAlive(perUnitClv, pModel, ownRateUnitClv));
+    const lost = isLost(scoreDay - s.lastDay, profile.churn);
+    out.lost[i] = lost ? 1 : 0;
+    if (lost) {
+      if (model && pModel > DORMANT_MAX_PALIVE) { overridden++; overriddenMax = Math.max(overriddenMax, pModel); }
+      pModel = 0; purchases = 0; perUnitClv = 0;
+    }
+    out.pAlive[i] = pModel;
+    out.expectedPurchases[i] = purchases;
+    let value = unitValue * perUnitClv;
+    const rec = records.get(s.id);
+    if (rec?.serviceCostPerPeriod && rec.serviceCostPerPeriod > 0) {
+      // Cost to serve while alive: Σ_k cost · P(alive at k) / (1 + d)^k over the horizon.
+      let alivePeriods = 0;
+      if (!lost) for (let k = 1; k <= Hk; k++) alivePeriods += (model ? finite(pAliveAt(model, s, k)) : 1) * discounts[k];
+      value -= rec.serviceCostPerPeriod * alivePeriods;
+      costNetted++;
+    }
+    out.clv[i] = finite(value);
+    out.historic[i] = s.netSpend * margin - (rec?.acquisitionCost ?? 0);
+  }
+  if (costNetted) warnings.push(`CLV of ${costNetted} customers is net of their cost to serve from the master data.`);
+  if (overridden) {
+    warnings.push(
+      `${overridden} customers have not bought for more than ${profile.churn.lostAfterDays} days, so they count as lost (P(alive) 0, CLV 0), `
+      + `although the ${model!.kind} model gives them P(alive) above ${DORMANT_MAX_PALIVE} (up to ${overriddenMax.toFixed(2)}); `
+      + 'their value if still active is their value at risk (see docs/scores.md).',
+    );
+  }
+  return out;
+}
