@@ -67,6 +67,11 @@ export interface CustomerSummary {
   activePeriods: number[];
   /** When the profile has a calibrationEnd: what happened after it, up to asOf. */
   holdout?: { transactions: number; spend: number };
+  /**
+   * The customer's own history split in time for model selection (core/models/select.ts): the
+   * summary (x, t_x, T) at the split day, the repeat purchases after it and the holdout length.
+   */
+  ownSplit?: { frequency: number; recency: number; T: number; holdout: number; length: number };
 }
 
 /** Customer master data (客户档案). Raw values pass through; classes are derived in scores. */
@@ -132,10 +137,15 @@ export interface FitReport {
   /** Parameter name → maximum-likelihood estimate. */
   params: Record<string, number>;
   logLikelihood: number;
+  /** False when the optimizer stopped early, a parameter ran to a bound, or the standard errors are unavailable. */
   converged: boolean;
+  /** Why the fit is not converged, as codes: optimizer-stopped, parameter-at-bound: a, b, singular-hessian, nan-standard-errors: b. */
+  problems?: string[];
   iterations: number;
   /** Parameter name → standard error from the observed information (NaN when not invertible). */
   standardErrors: Record<string, number>;
+  /** Asymptotic covariance of the log-parameters (inverse observed information), in `params` order; for intervals. */
+  logCovariance?: number[][];
   /** Customers the fit used (sum of histogram weights). */
   customers: number;
   warnings: string[];

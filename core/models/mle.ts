@@ -15,6 +15,8 @@ export function maximizeLikelihood(
   warnings: string[] = [],
   /** Optional analytic gradient of logLik with respect to the log-parameters. */
   logLikGradient?: (params: number[], out: number[]) => void,
+  /** Parameters to check against the bounds: shapes are scale-free, scales are compared with `scaleRef`. */
+  bounds?: { shapes: readonly string[]; scales: readonly string[]; scaleRef: number },
 ): FitReport {
   const scale = 1 / Math.max(1, customers);
   const objective = (z: number[]) => {
@@ -41,15 +43,17 @@ export function maximizeLikelihood(
     const v = cov ? cov[i][i] : NaN;
     standardErrors[n] = v > 0 ? Math.sqrt(v) : NaN;
   });
-  const converged = first.converged || second.converged;
-  if (!converged) warnings.push('The optimizer stopped before the gradient vanished; estimates may be imprecise.');
-  if (!cov) warnings.push('The information matrix is singular; standard errors are not available.');
+  const problems = convergenceProblems(names, params, standardErrors, first.converged || second.converged, cov !== null, bounds);
+  const converged = problems.length === 0;
+  for (const p of problems) warnings.push(PROBLEM_TEXT[p.code](p.names));
   return {
     params,
     logLikelihood: ll,
     converged,
+    ...(converged ? {} : { problems: problems.map((p) => (p.names.length ? `${p.code}: ${p.names.join(', ')}` : p.code)) }),
     iterations: first.iterations + second.iterations,
     standardErrors,
+    ...(cov && converged ? { logCovariance: cov.map((row, i) => row.map((v, j) => v / (theta[i] * theta[j]))) } : {}),
     customers,
     warnings,
   };
@@ -79,4 +83,42 @@ function hessianFromGradient(gradLog: (params: number[], out: number[]) => void,
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
   return H;
+}
+
+/** A shape beyond this factor from 1 (or a scale beyond it from the mean customer age) counts as run to a bound. */
+export const PARAMETER_BOUND = 1e5;
+
+type ProblemCode = 'optimizer-stopped' | 'parameter-at-bound' | 'singular-hessian' | 'nan-standard-errors';
+const PROBLEM_TEXT: Record<ProblemCode, (names: string[]) => string> = {
+  'optimizer-stopped': () => 'Not converged: the optimizer stopped before the gradient vanished.',
+  'parameter-at-bound': (n) => `Not converged: ${n.join(', ')} ran to the bound (beyond ${PARAMETER_BOUND.toExponential(0)}× its natural scale); the data do not identify ${n.length > 1 ? 'them' : 'it'}.`,
+  'singular-hessian': () => 'Not converged: the information matrix is singular; standard errors are not available.',
+  'nan-standard-errors': (n) => `Not converged: the standard error of ${n.join(', ')} is not a number (flat likelihood).`,
+};
+
+/**
+ * Why a maximum-likelihood fit cannot be trusted, if it cannot: the optimizer stopped early, a
+ * parameter ran off towards 0 or ∞, or the observed information is singular or gives NaN standard errors.
+ */
+function convergenceProblems(
+  names: string[],
+  params: Record<string, number>,
+  se: Record<string, number>,
+  optimizerConverged: boolean,
+  invertible: boolean,
+  bounds?: { shapes: readonly string[]; scales: readonly string[]; scaleRef: number },
+): { code: ProblemCode; names: string[] }[] {
+  const out: { code: ProblemCode; names: string[] }[] = [];
+  if (!optimizerConverged) out.push({ code: 'optimizer-stopped', names: [] });
+  if (bounds) {
+    const off = (v: number, ref: number) => !(v / ref < PARAMETER_BOUND && ref / v < PARAMETER_BOUND);
+    const atBound = names.filter((n) => (bounds.shapes.includes(n) && off(params[n], 1)) || (bounds.scales.includes(n) && off(params[n], bounds.scaleRef)));
+    if (atBound.length) out.push({ code: 'parameter-at-bound', names: atBound });
+  }
+  if (!invertible) out.push({ code: 'singular-hessian', names: [] });
+  else {
+    const nan = names.filter((n) => !Number.isFinite(se[n]));
+    if (nan.length) out.push({ code: 'nan-standard-errors', names: nan });
+  }
+  return out;
 }

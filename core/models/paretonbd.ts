@@ -5,6 +5,7 @@
  */
 import type { Histogram } from './histogram.ts';
 import { gaussLegendre } from './quadrature.ts';
+import type { PurchaseModelSpec } from './spec.ts';
 import { digamma, hypOut, lgamma, logAddExp, logHyp2f1APlus1WithGradient, logSubExp } from './special.ts';
 
 export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: number }
@@ -217,3 +218,18 @@ function expectedLifetimeWithin(s: number, b: number, t: number): number {
   if (Math.abs(s - 1) < 1e-8) return b * u;
   return (b / (s - 1)) * -Math.expm1(-(s - 1) * u);
 }
+
+export const paretoNbdSpec: PurchaseModelSpec<ParetoNbdParams> = {
+  kind: 'paretonbd',
+  title: 'Pareto/NBD',
+  names: ['r', 'alpha', 's', 'beta'],
+  start: (meanT) => [1, meanT, 1, meanT],
+  logLikelihood: paretoNbdLogLikelihood,
+  gradient: paretoNbdLogLikelihoodGradient,
+  pAlive: paretoNbdPAlive,
+  expectedIfAlive: paretoNbdExpectedIfAlive,
+  unconditional: paretoNbdUnconditional,
+  oneTimeBuyersAlwaysAlive: false,
+  shapes: ['r', 's'],
+  scales: ['alpha', 'beta'],
+};
