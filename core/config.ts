@@ -15,6 +15,8 @@ export type ColumnRole =
 
 export type TierScheme = 'zeithaml' | 'ibm' | 'pareto' | 'custom';
 export type PurchaseModelKind = 'bgnbd' | 'paretonbd' | 'mbgnbd';
+/** `auto`: fit all three, score them on a holdout of each customer's own history, keep the best (core/models/select.ts). */
+export type ModelSetting = 'auto' | PurchaseModelKind;
 
 export interface Profile {
   /** The day scores are computed as of, `YYYY-MM-DD`. Required to score. */
@@ -43,7 +45,7 @@ export interface Profile {
   retentionPeriod: 'week' | 'month' | 'quarter' | 'year';
 
   // models and value
-  model: PurchaseModelKind;
+  model: ModelSetting;
   /** CLV horizon, in `timeUnit` periods. */
   horizon: number;
   /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
@@ -101,7 +103,7 @@ export const DEFAULT_PROFILE: Profile = {
   },
   dedupe: false,
   retentionPeriod: 'month',
-  model: 'bgnbd',
+  model: 'auto',
   horizon: 52,
   discountRate: 0.1,
   margin: 1,
@@ -175,7 +177,7 @@ export function resolveProfile(partial: unknown): Profile {
   oneOf('encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030']);
   oneOf('delimiter', ['auto', ',', ';', '\t', '|', 'whitespace']);
   oneOf('retentionPeriod', ['week', 'month', 'quarter', 'year']);
-  oneOf('model', ['bgnbd', 'paretonbd', 'mbgnbd']);
+  oneOf('model', ['auto', 'bgnbd', 'paretonbd', 'mbgnbd']);
   oneOf('tierScheme', ['zeithaml', 'ibm', 'pareto', 'custom']);
   oneOf('tierBy', ['clv', 'historic', 'margin']);
   oneOf('dedupe', [true, false]);

@@ -8,9 +8,8 @@ import type {
   CustomerRecord, CustomerScore, CustomerSummary, PurchaseModel, ScoreRun, SpendModel, SurveyResponse,
 } from './types.ts';
 import {
-  clv as modelClv, compressSummaries, fitGammaGamma, fitPurchaseModel, holdoutValidation, pAliveAt, periodDiscountRate,
+  clv as modelClv, fitGammaGamma, holdoutValidation, pAliveAt, periodDiscountRate, selectPurchaseModel,
 } from './models/index.ts';
-import type { PurchaseModelKind } from './config.ts';
 import { isoToDay } from './report/format.ts';
 import { DEFAULT_SEGMENT_MAP, rfmScores, type RfmOptions } from './scores/rfm.ts';
 import { assignTiers } from './scores/tiers.ts';
@@ -70,35 +69,14 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
         : 'No customer has bought twice: purchase models cannot be fitted; P(alive) and CLV use the simple fallback (see docs/scores.md).',
     );
   } else {
-    const hist = compressSummaries(rows);
-    const fitted: Partial<Record<PurchaseModelKind, PurchaseModel>> = {};
-    const kinds: PurchaseModelKind[] = profile.model === 'mbgnbd' ? ['bgnbd', 'paretonbd', 'mbgnbd'] : ['bgnbd', 'paretonbd'];
-    for (const kind of kinds) {
-      try {
-        const m = fitPurchaseModel(kind, hist);
-        if (!paramsFinite(m)) {
-          warnings.push(`The ${kind} fit gave invalid parameters; it is not used.`);
-          continue;
-        }
-        if (!m.fit.converged) warnings.push(`The ${kind} fit did not fully converge; treat its parameters with care.`);
-        for (const w of m.fit.warnings) warnings.push(`${kind}: ${w}`);
-        fitted[kind] = m;
-      } catch (e) {
-        warnings.push(`The ${kind} fit failed (${(e as Error).message}).`);
-      }
-    }
-    if (fitted.bgnbd) models.bgnbd = fitted.bgnbd.fit;
-    if (fitted.paretonbd) models.paretoNbd = fitted.paretonbd.fit;
-    if (fitted.mbgnbd) models.mbgnbd = fitted.mbgnbd.fit;
-    model = fitted[profile.model];
-    if (!model) {
-      model = fitted.bgnbd ?? fitted.paretonbd ?? fitted.mbgnbd;
-      warnings.push(
-        model
-          ? `The chosen model ${profile.model} could not be used; scoring with ${model.kind} instead.`
-          : 'No purchase model could be fitted; P(alive) and CLV use the simple fallback (see docs/scores.md).',
-      );
-    }
+    // Model fitting and choice (core/models/select.ts): fits only what profile.model needs, says why in models.choice.
+    const sel = selectPurchaseModel(rows, profile.model);
+    if (sel.fits.bgnbd) models.bgnbd = sel.fits.bgnbd;
+    if (sel.fits.paretonbd) models.paretoNbd = sel.fits.paretonbd;
+    if (sel.fits.mbgnbd) models.mbgnbd = sel.fits.mbgnbd;
+    models.choice = sel.choice;
+    warnings.push(...sel.warnings);
+    model = sel.model;
   }
 
   let spend: SpendModel | undefined;
@@ -111,6 +89,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
       models.gammaGamma = { ...g.fit, finiteMean: g.finiteMean };
       if (!g.finiteMean) warnings.push('Gamma-Gamma: q ≤ 1, so mean spend is infinite; expected spend = the customer\'s own mean spend.');
       else if (!paramsFinite(g)) warnings.push('Gamma-Gamma gave invalid parameters; expected spend = the customer\'s own mean spend.');
+      else if (!g.fit.converged) warnings.push('Gamma-Gamma did not converge; expected spend = the customer\'s own mean spend.');
       else spend = g;
       for (const w of g.fit.warnings) warnings.push(`gammaGamma: ${w}`);
     } catch (e) {

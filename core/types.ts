@@ -224,6 +224,8 @@ export interface ScoreRun {
     paretoNbd?: FitReport;
     mbgnbd?: FitReport;
     gammaGamma?: FitReport & { finiteMean: boolean };
+    /** Which purchase model scored the run and why, with every candidate's figures (core/models/select.ts). */
+    choice?: import('./models/select.ts').ModelChoice;
   };
   customerEquity: number;
   tiers: GroupAggregate[];
