@@ -28,7 +28,7 @@ Options:
   --discount-rate R       annual discount rate, e.g. 0.1
   --margin M              gross margin 0–1
   --tier-scheme S         zeithaml | ibm | pareto | custom
-  --model M               bgnbd | paretonbd | mbgnbd
+  --model M               auto (default) | bgnbd | paretonbd | mbgnbd
   --calibration-end DATE  calibration / holdout split
   --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030
   --delimiter D           auto | , | ; | tab | | | whitespace

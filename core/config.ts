@@ -46,6 +46,8 @@ export interface Profile {
 
   // models and value
   model: ModelSetting;
+  /** Intervals from parameter uncertainty (core/models/intervals.ts); draws = 0 turns them off. */
+  intervals: { level: number; draws: number; seed: number };
   /** CLV horizon, in `timeUnit` periods. */
   horizon: number;
   /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
@@ -104,6 +106,7 @@ export const DEFAULT_PROFILE: Profile = {
   dedupe: false,
   retentionPeriod: 'month',
   model: 'auto',
+  intervals: { level: 0.8, draws: 200, seed: 1 },
   horizon: 52,
   discountRate: 0.1,
   margin: 1,
@@ -178,6 +181,15 @@ export function resolveProfile(partial: unknown): Profile {
   oneOf('delimiter', ['auto', ',', ';', '\t', '|', 'whitespace']);
   oneOf('retentionPeriod', ['week', 'month', 'quarter', 'year']);
   oneOf('model', ['auto', 'bgnbd', 'paretonbd', 'mbgnbd']);
+  if (p.intervals !== undefined) {
+    const iv = p.intervals as Record<string, unknown>;
+    const ok = typeof iv === 'object' && iv !== null
+      && (iv.level === undefined || (typeof iv.level === 'number' && iv.level > 0 && iv.level < 1))
+      && (iv.draws === undefined || (Number.isInteger(iv.draws) && (iv.draws as number) >= 0 && (iv.draws as number) <= 100_000))
+      && (iv.seed === undefined || Number.isInteger(iv.seed));
+    if (ok) out.intervals = { ...out.intervals, ...(iv as Partial<Profile['intervals']>) };
+    else errors.push(`intervals: must be { level in (0, 1), draws: integer ≥ 0, seed: integer }, got ${JSON.stringify(p.intervals)}`);
+  }
   oneOf('tierScheme', ['zeithaml', 'ibm', 'pareto', 'custom']);
   oneOf('tierBy', ['clv', 'historic', 'margin']);
   oneOf('dedupe', [true, false]);

@@ -8,7 +8,7 @@ import type {
   CustomerRecord, CustomerScore, CustomerSummary, PurchaseModel, ScoreRun, SpendModel, SurveyResponse,
 } from './types.ts';
 import {
-  clv as modelClv, fitGammaGamma, holdoutValidation, pAliveAt, periodDiscountRate, selectPurchaseModel,
+  clv as modelClv, fitGammaGamma, holdoutValidation, pAliveAt, periodDiscountRate, scoreIntervals, selectPurchaseModel,
 } from './models/index.ts';
 import { isoToDay } from './report/format.ts';
 import { DEFAULT_SEGMENT_MAP, rfmScores, type RfmOptions } from './scores/rfm.ts';
@@ -109,6 +109,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
   const expPurchases = new Float64Array(n);
   const expSpend = new Float64Array(n);
   const clvs = new Float64Array(n);
+  const unitClv = new Float64Array(n); // per unit of margin × spend, for the intervals
   const historic = new Float64Array(n);
   // Predictions per distinct (x, t_x, T): typed arrays indexed by slot, grown by doubling.
   const cache = new Map<string, number>();
@@ -153,6 +154,7 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
       for (let k = 1; k <= Hk; k++) acc += rate * alive * discounts[k];
       perUnitClv = acc;
     }
+    unitClv[i] = perUnitClv;
     let value = margin * expSpend[i] * perUnitClv;
     const rec = records.get(s.id);
     if (rec?.serviceCostPerPeriod && rec.serviceCostPerPeriod > 0) {
@@ -166,6 +168,11 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
     historic[i] = s.netSpend * margin - (rec?.acquisitionCost ?? 0);
   }
   if (costNetted) warnings.push(`CLV of ${costNetted} customers is net of their cost to serve from the master data.`);
+  // Intervals from parameter uncertainty, and DERT where the model has it (core/models/intervals.ts).
+  const iv = model
+    ? scoreIntervals(model, rows, { unit: expSpend.map((v) => margin * v), unitClv, clv: clvs }, { horizon: H, discountPerPeriod: d, ...profile.intervals })
+    : undefined;
+  if (iv) models.intervals = iv.report;
 
   // ---- tiers
   const ids = rows.map((s) => s.id);
@@ -212,6 +219,8 @@ export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, e
       expectedPurchases: expPurchases[i],
       expectedSpend: expSpend[i],
       clv: clvs[i],
+      ...(iv && 'level' in iv.report ? { intervals: { clv: [iv.clvLow[i], iv.clvHigh[i]] as [number, number], expectedPurchases: [iv.expectedLow[i], iv.expectedHigh[i]] as [number, number] } } : {}),
+      ...(iv?.dert ? { dert: iv.dert[i] } : {}),
       historicValue: historic[i],
       tier: tiers.tier[i],
       tierReason: tiers.reason[i],

@@ -186,6 +186,10 @@ export interface CustomerScore {
   expectedSpend: number;
   /** Discounted expected margin over the horizon (net of costs when master data gives them). */
   clv: number;
+  /** Central intervals (profile.intervals.level) from parameter uncertainty, when the model's fit has a covariance. */
+  intervals?: { clv: [number, number]; expectedPurchases: [number, number] };
+  /** Discounted expected residual transactions (Pareto/NBD only, as CLVTools reports it). */
+  dert?: number;
   /** netSpend × margin: what the customer has already brought. */
   historicValue: number;
   tier: string;
@@ -226,6 +230,8 @@ export interface ScoreRun {
     gammaGamma?: FitReport & { finiteMean: boolean };
     /** Which purchase model scored the run and why, with every candidate's figures (core/models/select.ts). */
     choice?: import('./models/select.ts').ModelChoice;
+    /** Interval settings and model-level interval figures (or why there are none). */
+    intervals?: import('./models/intervals.ts').IntervalReport;
   };
   customerEquity: number;
   tiers: GroupAggregate[];

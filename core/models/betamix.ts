@@ -36,7 +36,7 @@ export function betaMixtureExpectation(a: number, bPost: number, k: number, u: n
     if (v !== undefined) return v;
   }
   if (a >= CONCENTRATED && bPost >= CONCENTRATED) return byGaussHermite(a, bPost, k, u);
-  return byPanels(a, bPost, k, u);
+  return betaMixtureByPanels(a, bPost, k, u);
 }
 
 /**
@@ -105,7 +105,7 @@ function byGaussHermite(a: number, bPost: number, k: number, u: number): number 
  * Gauss–Legendre panels over the part of the logit axis that carries the mass, plus the two tails in
  * closed form (first order in p on the left, in 1 − p on the right; the dropped terms are below 1e−17).
  */
-function byPanels(a: number, bPost: number, k: number, u: number): number {
+export function betaMixtureByPanels(a: number, bPost: number, k: number, u: number): number {
   const yL = -Math.log(Math.max(a + bPost, (k + 1) * u, 1)) - 21;
   const yR = Math.log(Math.max(a + bPost, k + 1, 1)) + 21;
   const ym = Math.min(yR, Math.max(yL, Math.log(a) - Math.log(bPost)));

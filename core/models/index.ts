@@ -7,3 +7,4 @@ export { fitSbg, fitSbgFromTenure, sbgModel, type SbgModel } from './sbg.ts';
 export { holdoutValidation, type HoldoutReport } from './holdout.ts';
 export { selectPurchaseModel, type ModelChoice, type Candidate } from './select.ts';
 export { SPECS } from './purchase.ts';
+export { scoreIntervals, predictionIntervals, type IntervalReport } from './intervals.ts';

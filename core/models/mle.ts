@@ -19,7 +19,11 @@ export function maximizeLikelihood(
   bounds?: { shapes: readonly string[]; scales: readonly string[]; scaleRef: number },
 ): FitReport {
   const scale = 1 / Math.max(1, customers);
+  // A box of ±LOG_BOX around the start in log space: a fit running off along a flat ridge (a, b → ∞)
+  // meets a wall there instead of walking on for hundreds of iterations; it is then reported at the bound.
+  const z0 = start.map(Math.log);
   const objective = (z: number[]) => {
+    for (let i = 0; i < z.length; i++) if (Math.abs(z[i] - z0[i]) > LOG_BOX) return Infinity;
     const v = logLik(z.map(Math.exp));
     return Number.isFinite(v) ? -v * scale : Infinity;
   };
@@ -29,8 +33,18 @@ export function maximizeLikelihood(
         for (let i = 0; i < out.length; i++) out[i] *= -scale;
       }
     : undefined;
-  const first = minimizeBfgs(objective, start.map(Math.log), { gradient });
-  const second = minimizeBfgs(objective, first.x, { gradient });
+  // A search that stays beyond the parameter bound for several steps is running off along a flat
+  // ridge (e.g. a, b → ∞): it is stopped there and reported at the bound instead of walking on.
+  let outside = 0;
+  const shouldStop = bounds
+    ? (z: number[]) => {
+        outside = z.some((v, i) => Math.abs(v - z0[i]) > Math.log(PARAMETER_BOUND) + 1) ? outside + 1 : 0;
+        return outside >= STEPS_BEYOND_BOUND;
+      }
+    : undefined;
+  const first = minimizeBfgs(objective, z0, { gradient, maxIterations: MAX_ITERATIONS, shouldStop });
+  outside = 0;
+  const second = minimizeBfgs(objective, first.x, { gradient, maxIterations: MAX_ITERATIONS, shouldStop });
   const best = second.fx <= first.fx ? second : first;
   const theta = best.x.map(Math.exp);
   const ll = logLik(theta);
@@ -84,6 +98,15 @@ function hessianFromGradient(gradLog: (params: number[], out: number[]) => void,
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
   return H;
 }
+
+/** Iterations per BFGS run: well-posed fits need a few dozen; more means a flat ridge (reported as not converged). */
+const MAX_ITERATIONS = 200;
+
+/** Consecutive steps beyond the bound after which a search is stopped. */
+const STEPS_BEYOND_BOUND = 8;
+
+/** Half-width of the search box around the start, in log units (a factor of 1e9 either way). */
+const LOG_BOX = 9 * Math.LN10;
 
 /** A shape beyond this factor from 1 (or a scale beyond it from the mean customer age) counts as run to a bound. */
 export const PARAMETER_BOUND = 1e5;

@@ -22,6 +22,8 @@ export interface PurchaseModelSpec<P extends object = Record<string, number>> {
   expectedIfAlive(p: P, t: number, x: number, T: number): number;
   /** E[X(t)] for a customer who has just made a first purchase. */
   unconditional(p: P, t: number): number;
+  /** Discounted expected residual transactions at continuous discount rate δ per time unit, where the model has a closed form (Pareto/NBD). */
+  dert?(p: P, delta: number, x: number, tx: number, T: number): number;
   /** True when one-time buyers (x = 0) are certain to be alive whatever their age (BG/NBD's artefact). */
   oneTimeBuyersAlwaysAlive: boolean;
   /** Names of the shape parameters (scale-free) and of the scale parameters (in time units). */

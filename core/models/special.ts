@@ -1,4 +1,5 @@
 /** Special functions the models need. Pure, no dependencies. */
+import { predictionSteps } from './betamix.ts';
 
 // Lanczos approximation, g = 7, n = 9: relative error below 1e-15 for positive arguments.
 const LANCZOS = [
@@ -153,6 +154,7 @@ export function logHyp2f1APlus1WithGradient(a: number, b: number, z: number): vo
       sumDa += term * da;
       sumDb += term * db;
       sumN += term * (n + 1);
+      predictionSteps.count++;
       if (term <= 1e-17 * sum) break;
     }
   }

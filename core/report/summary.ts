@@ -31,6 +31,8 @@ export function summaryJson(run: ScoreRun): Record<string, unknown> {
       gammaGamma: gg ? { ...model(gg, ['p', 'q', 'v']), finiteMean: gg.finiteMean } : null,
       // Which purchase model scored and why, with every candidate's log-likelihood, BIC, holdout error and convergence.
       choice: run.models.choice ?? null,
+      // Interval level, draws and seed, with customer equity's and total expected purchases' intervals.
+      intervals: run.models.intervals ?? null,
     },
     customerEquity: run.customerEquity,
     tiers: run.tiers,
