@@ -29,6 +29,7 @@ Options:
   --margin M              gross margin 0–1
   --tier-scheme S         zeithaml | ibm | pareto | custom
   --model M               auto (default) | bgnbd | paretonbd | mbgnbd
+  --no-intervals          skip the CLV / expected-purchases intervals (faster on large runs)
   --calibration-end DATE  calibration / holdout split
   --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030
   --delimiter D           auto | , | ; | tab | | | whitespace
@@ -55,6 +56,7 @@ export function parseCli(argv: string[]) {
       horizon: { type: 'string' }, 'discount-rate': { type: 'string' }, margin: { type: 'string' }, 'tier-scheme': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
+      'no-intervals': { type: 'boolean' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -77,6 +79,7 @@ export function parseCli(argv: string[]) {
   if (values['time-zone'] !== undefined) o.timeZone = values['time-zone'];
   if (values['tier-scheme'] !== undefined) o.tierScheme = values['tier-scheme'];
   if (values.model !== undefined) o.model = values.model;
+  if (values['no-intervals']) o.intervals = { draws: 0 };
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
   num('horizon', values.horizon, 'horizon');
