@@ -121,6 +121,7 @@ export function bgnbdUnconditional(p: BgNbdParams, t: number): number {
   return betaMixtureExpectation(p.a, p.b, p.r, t / p.alpha);
 }
 
+/** BG/NBD: likelihood eq. 6, E[X(t)] eq. 9, E[Y(t) | x, t_x, T] eq. 10 of Fader, Hardie & Lee (2005); P(alive) from their 2008 note. */
 export const bgnbdSpec: PurchaseModelSpec<BgNbdParams> = {
   kind: 'bgnbd',
   title: 'BG/NBD',

@@ -10,6 +10,7 @@
  */
 import type { PurchaseModel } from '../types.ts';
 import { discountedIfAlive } from './clv.ts';
+import { mulberry32 } from './random.ts';
 import { purchaseModelFromParams, SPECS } from './purchase.ts';
 
 export interface IntervalOptions {
@@ -163,14 +164,8 @@ export function cholesky(A: number[][]): number[][] | null {
 
 /** Standard normal deviates from a seeded mulberry32 stream (Box–Muller). */
 function gaussianSource(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const next = mulberry32(seed);
+  const uniform = () => (next() + 0.5) / 4294967296;
   return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 

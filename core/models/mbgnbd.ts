@@ -36,6 +36,7 @@ export function mbgnbdUnconditional(p: BgNbdParams, t: number): number {
   return (p.b / (p.a + p.b)) * betaMixtureExpectation(p.a, p.b + 1, p.r, t / p.alpha);
 }
 
+/** MBG/NBD (Batislam, Denizel & Filiztekin 2007): BG/NBD's equations with one more drop-out chance, at time zero. */
 export const mbgnbdSpec: PurchaseModelSpec<BgNbdParams> = {
   kind: 'mbgnbd',
   title: 'MBG/NBD',

@@ -221,6 +221,7 @@ function expectedLifetimeWithin(s: number, b: number, t: number): number {
   return (b / (s - 1)) * -Math.expm1(-(s - 1) * u);
 }
 
+/** Pareto/NBD in the form of Fader & Hardie's 2005 note (likelihood, P(alive), E[X(t) | x, t_x, T]); DERT from Fader, Hardie & Shang (2010). */
 export const paretoNbdSpec: PurchaseModelSpec<ParetoNbdParams> = {
   kind: 'paretonbd',
   title: 'Pareto/NBD',
