@@ -22,7 +22,7 @@ import { gaussHermite, gaussLegendre } from './quadrature.ts';
 export const predictionSteps = { count: 0 };
 
 const SERIES_MAX_TERMS = 400;
-const GH = gaussHermite(24);
+const GH = gaussHermite(16);
 const GL = gaussLegendre(16);
 const MAX_PANELS = 96;
 /** Beta(a, b′) counts as concentrated (Gauss–Hermite) when both shapes reach this. */
