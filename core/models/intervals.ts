@@ -38,7 +38,7 @@ export interface PredictionIntervals {
 }
 
 /** Draws × distinct rows evaluated at most; beyond it the draws are reduced (never below MIN_DRAWS). */
-export const DRAW_BUDGET = 20_000;
+export const DRAW_BUDGET = 12_000;
 const MIN_DRAWS = 20;
 
 /**

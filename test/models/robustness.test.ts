@@ -25,7 +25,7 @@ const SHAPES: [string, (seed: number) => OrderLine[]][] = [
 ];
 /** Prediction steps (series terms, quadrature nodes) a whole run may take per customer. */
 const STEPS_PER_CUSTOMER = 20_000;
-/** A generous wall-clock bound per file (the target is 2 s; measured 0.2–1.7 s on a shared 2-core machine). */
+/** A generous wall-clock bound per file (the target is 2 s; measured at most 1.0 s in the core and 1.4 s in the bundle on a shared 2-core machine). */
 const SECONDS = 5;
 
 const profile = resolveProfile({ asOf: AS_OF });
