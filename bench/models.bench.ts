@@ -3,9 +3,13 @@
  * vs. one row per customer (the baseline), median of 3 runs each; then the optimizer comparison
  * (our BFGS with analytic or numeric gradient vs. a plain Nelder–Mead simplex) on the same likelihood,
  * counting likelihood evaluations (an analytic gradient pass costs about one evaluation).
+ * Last, prediction throughput: P(alive), E[X(52)] and CLV for every customer (computed once per
+ * distinct (x, t_x, T), as the pipeline does) at CDNOW's BG/NBD parameters and at extreme ones
+ * (a, b ≈ 1e6, where the old series needed up to a million terms per call); the two should be within 2×.
  * Run: npm run bench -- models   (or: npx tsx bench/models.bench.ts [customers])
  */
-import { compressSummaries, fitPurchaseModel, purchaseLogLikelihood } from '../core/models/index.ts';
+import { clv, compressSummaries, fitPurchaseModel, purchaseLogLikelihood, purchaseModelFromParams } from '../core/models/index.ts';
+import { predictionSteps } from '../core/models/betamix.ts';
 import { bgnbdLogLikelihoodGradient } from '../core/models/bgnbd.ts';
 import { uncompressedHistogram } from '../core/models/histogram.ts';
 import { minimizeBfgs, minimizeNelderMead } from '../core/models/optimize.ts';
@@ -87,3 +91,35 @@ for (const [name, minimize] of [
   }
   console.log(`optimizer ${name}: median ${median(times).toFixed(2)} s, ${evals} likelihood evaluations, ${iters} iterations, LL ${best.toFixed(3)}`);
 }
+
+// Prediction throughput at CDNOW parameters and at extreme ones.
+function predictAll(params: Record<string, number>): { seconds: number; steps: number; distinct: number } {
+  const model = purchaseModelFromParams('bgnbd', params);
+  const cache = new Map<string, number>();
+  const out = new Float64Array(rows.length);
+  const before = predictionSteps.count;
+  const t = performance.now();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const key = `${r.frequency},${r.recency},${r.T}`;
+    let v = cache.get(key);
+    if (v === undefined) {
+      const pa = model.pAlive(r.frequency, r.recency, r.T);
+      const e = model.expectedPurchases(52, r.frequency, r.recency, r.T);
+      v = pa + e + clv(model, 1, r, { horizon: 52, discountPerPeriod: 0.0018, margin: 1 });
+      cache.set(key, v);
+    }
+    out[i] = v;
+  }
+  return { seconds: (performance.now() - t) / 1000, steps: predictionSteps.count - before, distinct: cache.size };
+}
+const cdnowParams = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
+const extremeParams = { r: 0.243, alpha: 4.414, a: 1e6, b: 2.4e6 };
+const cd = [0, 1, 2].map(() => predictAll(cdnowParams));
+const ex = [0, 1, 2].map(() => predictAll(extremeParams));
+const sCd = median(cd.map((r) => r.seconds));
+const sEx = median(ex.map((r) => r.seconds));
+console.log(`predictions (P(alive), E[X(52)], CLV over 52 weeks) for ${customers.toLocaleString('en')} customers, ${cd[0].distinct.toLocaleString('en')} distinct (x, t_x, T):`);
+console.log(`  CDNOW parameters (a = 0.793, b = 2.426):  median ${sCd.toFixed(2)} s → ${Math.round(customers / sCd).toLocaleString('en')} customers/s; ${(cd[0].steps / cd[0].distinct).toFixed(0)} steps per distinct row`);
+console.log(`  extreme parameters (a = 1e6, b = 2.4e6):  median ${sEx.toFixed(2)} s → ${Math.round(customers / sEx).toLocaleString('en')} customers/s; ${(ex[0].steps / ex[0].distinct).toFixed(0)} steps per distinct row`);
+console.log(`  ratio extreme / CDNOW: ${(sEx / sCd).toFixed(2)}× (target: within 2×)`);

@@ -35,7 +35,8 @@ Options:
   --discount-rate R       annual discount rate, e.g. 0.1
   --margin M              gross margin 0–1
   --tier-scheme S         zeithaml | ibm | pareto | custom
-  --model M               bgnbd | paretonbd | mbgnbd
+  --model M               auto (default) | bgnbd | paretonbd | mbgnbd
+  --no-intervals          skip the CLV / expected-purchases intervals (faster on large runs)
   --calibration-end DATE  calibration / holdout split
   --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030 (gbk) | latin1 | cp1252
   --max-record-bytes N    longest line (or quoted multi-line record) read as a row (default 4194304);
@@ -70,6 +71,7 @@ export function parseCli(argv: string[]) {
       'no-bom': { type: 'boolean' },
       'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
       'date-from': { type: 'string' },
+      'no-intervals': { type: 'boolean' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -92,6 +94,7 @@ export function parseCli(argv: string[]) {
   if (values['time-zone'] !== undefined) o.timeZone = values['time-zone'];
   if (values['tier-scheme'] !== undefined) o.tierScheme = values['tier-scheme'];
   if (values.model !== undefined) o.model = values.model;
+  if (values['no-intervals']) o.intervals = { draws: 0 };
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
   if (values['no-bom']) o.bom = false;

@@ -21,7 +21,7 @@ export type ColumnRole = (typeof COLUMN_ROLES)[number];
 export type TierScheme = 'zeithaml' | 'ibm' | 'pareto' | 'custom';
 export type PurchaseModelKind = 'bgnbd' | 'paretonbd' | 'mbgnbd';
 /** What the profile may ask for: one purchase model, or `auto` to let the fits decide. */
-export type ModelChoice = 'auto' | PurchaseModelKind;
+export type ModelSetting = 'auto' | PurchaseModelKind;
 export type StatusMeaning = 'kept' | 'cancelled' | 'refunded' | 'unpaid';
 export type StatusClass = StatusMeaning;
 
@@ -193,7 +193,8 @@ const Fields = strict({
     retentionPeriod: v.optional(oneOf(['week', 'month', 'quarter', 'year']), 'month'),
 
     // models and value
-    model: v.optional(oneOf(['auto', 'bgnbd', 'paretonbd', 'mbgnbd']), 'bgnbd'),
+    /** `auto`: fit all three, score each on a holdout of the customers' own history, keep the best (core/models/select.ts). */
+    model: v.optional(oneOf(['auto', 'bgnbd', 'paretonbd', 'mbgnbd']), 'auto'),
     /** CLV horizon, in `timeUnit` periods; absent → one year in the time unit (52 weeks, 365 days, 12 months). */
     horizon: v.optional(numberIn(0, 10_000)),
     /** Annual discount rate (0.1 = 10 %/year); converted to the time unit for CLV. */
@@ -203,7 +204,7 @@ const Fields = strict({
     /** Uncertainty intervals: coverage level, parameter draws and the seed that makes them reproducible. */
     intervals: v.optional(strict({
       level: v.optional(v.pipe(v.number('expected a number between 0 and 1'), v.gtValue(0, 'expected a number between 0 and 1'), v.ltValue(1, 'expected a number between 0 and 1')), 0.8),
-      draws: v.optional(intIn(1, 100_000), 200),
+      draws: v.optional(intIn(0, 100_000), 200),
       seed: v.optional(intIn(0, 2 ** 32 - 1), 1),
     }), () => ({})),
 

@@ -50,7 +50,7 @@ export function scoreFitted(input: ScoreInput, fitted: FitStage): ScoreRun {
     asOf: profile.asOf,
     timeUnit: profile.timeUnit,
     customers,
-    models: fitted.models,
+    models: predictions.intervals ? { ...fitted.models, intervals: predictions.intervals.report } : fitted.models,
     customerEquity: totals.customerEquity,
     tiers: totals.tiers,
     segments: totals.segments,

@@ -67,6 +67,11 @@ export interface CustomerSummary {
   activePeriods: number[];
   /** When the profile has a calibrationEnd: what happened after it, up to asOf. */
   holdout?: { transactions: number; spend: number };
+  /**
+   * The customer's own history split in time for model selection (core/models/select.ts): the
+   * summary (x, t_x, T) at the split day, the repeat purchases after it and the holdout length.
+   */
+  ownSplit?: { frequency: number; recency: number; T: number; holdout: number; length: number };
 }
 
 /** Customer master data (客户档案). Raw values pass through; classes are derived in scores. */
@@ -150,10 +155,15 @@ export interface FitReport {
   /** Parameter name → maximum-likelihood estimate. */
   params: Record<string, number>;
   logLikelihood: number;
+  /** False when the optimizer stopped early, a parameter ran to a bound, or the standard errors are unavailable. */
   converged: boolean;
+  /** Why the fit is not converged, as codes: optimizer-stopped, parameter-at-bound: a, b, singular-hessian, nan-standard-errors: b. */
+  problems?: string[];
   iterations: number;
   /** Parameter name → standard error from the observed information (NaN when not invertible). */
   standardErrors: Record<string, number>;
+  /** Asymptotic covariance of the log-parameters (inverse observed information), in `params` order; for intervals. */
+  logCovariance?: number[][];
   /** Customers the fit used (sum of histogram weights). */
   customers: number;
   warnings: string[];
@@ -194,6 +204,10 @@ export interface CustomerScore {
   expectedSpend: number;
   /** Discounted expected margin over the horizon (net of costs when master data gives them). */
   clv: number;
+  /** Central intervals (profile.intervals.level) from parameter uncertainty, when the model's fit has a covariance. */
+  intervals?: { clv: [number, number]; expectedPurchases: [number, number] };
+  /** Discounted expected residual transactions (Pareto/NBD only, as CLVTools reports it). */
+  dert?: number;
   /** netSpend × margin: what the customer has already brought. */
   historicValue: number;
   tier: string;
@@ -301,6 +315,10 @@ export interface ScoreRun {
     paretoNbd?: FitReport;
     mbgnbd?: FitReport;
     gammaGamma?: FitReport & { finiteMean: boolean };
+    /** Which purchase model scored the run and why, with every candidate's figures (core/models/select.ts). */
+    choice?: import('./models/select.ts').ModelChoice;
+    /** Interval settings and model-level interval figures (or why there are none). */
+    intervals?: import('./models/intervals.ts').IntervalReport;
   };
   customerEquity: number;
   tiers: GroupAggregate[];

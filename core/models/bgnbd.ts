@@ -4,7 +4,9 @@
  * they drop out with probability p ~ Beta(a, b). Times are in the profile's time unit.
  */
 import type { Histogram } from './histogram.ts';
-import { digamma, lgamma, logAddExp, scaledHyp2f1 } from './special.ts';
+import { digamma, lgamma, logAddExp } from './special.ts';
+import { betaMixtureExpectation } from './betamix.ts';
+import type { PurchaseModelSpec } from './spec.ts';
 
 export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
 
@@ -100,9 +102,8 @@ export function bgnbdPAlive(p: BgNbdParams, x: number, tx: number, T: number): n
 }
 
 /**
- * E[X(t) | x, t_x, T] (eq. 10). The term ((α+T)/(α+T+t))^(r+x) ₂F₁(r+x, b+x; a+b+x−1; z) is
- * rewritten by Euler's transformation as (1−z)^(a−1) ₂F₁(a+b−1−r, a−1; a+b+x−1; z), whose series
- * has small numerators and converges fast even for large x.
+ * E[X(t) | x, t_x, T] (eq. 10) = P(alive) · E[X(t) | alive]. The second factor is an expectation over
+ * the drop-out probability p ~ Beta(a, b + x), computed in bounded time by betamix.ts.
  */
 export function bgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx: number, T: number): number {
   return bgnbdExpectedIfAlive(p, t, x, T) * bgnbdPAlive(p, x, tx, T);
@@ -111,17 +112,27 @@ export function bgnbdExpectedPurchases(p: BgNbdParams, t: number, x: number, tx:
 /** E[X(t) | alive at T, x, T]: the factor of E[X(t) | x, t_x, T] that does not involve t_x. */
 export function bgnbdExpectedIfAlive(p: BgNbdParams, t: number, x: number, T: number): number {
   if (t <= 0) return 0;
-  const { r, alpha, a, b } = p;
-  const z = t / (alpha + T + t);
-  const tail = scaledHyp2f1(a - 1, a + b - 1 - r, a - 1, a + b + x - 1, z);
-  return ((a + b + x - 1) / (a - 1)) * (1 - tail);
+  return betaMixtureExpectation(p.a, p.b + x, p.r + x, t / (p.alpha + T));
 }
 
-/** Unconditional E[X(t)] for a customer who has just made their first purchase (eq. 9). */
+/** Unconditional E[X(t)] for a customer who has just made their first purchase (eq. 9): eq. 10 at x = 0, T = 0. */
 export function bgnbdUnconditional(p: BgNbdParams, t: number): number {
   if (t <= 0) return 0;
-  const { r, alpha, a, b } = p;
-  const z = t / (alpha + t);
-  const tail = scaledHyp2f1(a - 1, a + b - 1 - r, a - 1, a + b - 1, z);
-  return ((a + b - 1) / (a - 1)) * (1 - tail);
+  return betaMixtureExpectation(p.a, p.b, p.r, t / p.alpha);
 }
+
+/** BG/NBD: likelihood eq. 6, E[X(t)] eq. 9, E[Y(t) | x, t_x, T] eq. 10 of Fader, Hardie & Lee (2005); P(alive) from their 2008 note. */
+export const bgnbdSpec: PurchaseModelSpec<BgNbdParams> = {
+  kind: 'bgnbd',
+  title: 'BG/NBD',
+  names: ['r', 'alpha', 'a', 'b'],
+  start: (meanT) => [1, meanT, 1, 1],
+  logLikelihood: bgnbdLogLikelihood,
+  gradient: bgnbdLogLikelihoodGradient,
+  pAlive: bgnbdPAlive,
+  expectedIfAlive: bgnbdExpectedIfAlive,
+  unconditional: bgnbdUnconditional,
+  oneTimeBuyersAlwaysAlive: true,
+  shapes: ['r', 'a', 'b'],
+  scales: ['alpha'],
+};

@@ -52,7 +52,7 @@ function discountedSum(E: (t: number) => number, horizon: number, d: number): nu
 const memo = new WeakMap<object, Map<string, number>>();
 const MEMO_LIMIT = 200_000;
 
-function discountedIfAlive(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number): number {
+export function discountedIfAlive(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number): number {
   let m = memo.get(model);
   if (!m) memo.set(model, (m = new Map()));
   const key = `${x}|${T}|${horizon}|${d}`;

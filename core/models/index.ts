@@ -5,3 +5,6 @@ export { fitGammaGamma, gammaGammaModel } from './gammagamma.ts';
 export { periodDiscountRate, clv, pAliveAt } from './clv.ts';
 export { fitSbg, fitSbgFromTenure, sbgModel, type SbgModel } from './sbg.ts';
 export { holdoutValidation, type HoldoutReport } from './holdout.ts';
+export { selectPurchaseModel, type ModelChoice, type Candidate } from './select.ts';
+export { SPECS } from './purchase.ts';
+export { scoreIntervals, predictionIntervals, type IntervalReport, type CustomerIntervals } from './intervals.ts';

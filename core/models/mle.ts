@@ -15,9 +15,15 @@ export function maximizeLikelihood(
   warnings: string[] = [],
   /** Optional analytic gradient of logLik with respect to the log-parameters. */
   logLikGradient?: (params: number[], out: number[]) => void,
+  /** Parameters to check against the bounds: shapes are scale-free, scales are compared with `scaleRef`. */
+  bounds?: { shapes: readonly string[]; scales: readonly string[]; scaleRef: number },
 ): FitReport {
   const scale = 1 / Math.max(1, customers);
+  // A box of ±LOG_BOX around the start in log space: a fit running off along a flat ridge (a, b → ∞)
+  // meets a wall there instead of walking on for hundreds of iterations; it is then reported at the bound.
+  const z0 = start.map(Math.log);
   const objective = (z: number[]) => {
+    for (let i = 0; i < z.length; i++) if (Math.abs(z[i] - z0[i]) > LOG_BOX) return Infinity;
     const v = logLik(z.map(Math.exp));
     return Number.isFinite(v) ? -v * scale : Infinity;
   };
@@ -27,8 +33,18 @@ export function maximizeLikelihood(
         for (let i = 0; i < out.length; i++) out[i] *= -scale;
       }
     : undefined;
-  const first = minimizeBfgs(objective, start.map(Math.log), { gradient });
-  const second = minimizeBfgs(objective, first.x, { gradient });
+  // A search that stays beyond the parameter bound for several steps is running off along a flat
+  // ridge (e.g. a, b → ∞): it is stopped there and reported at the bound instead of walking on.
+  let outside = 0;
+  const shouldStop = bounds
+    ? (z: number[]) => {
+        outside = z.some((v, i) => Math.abs(v - z0[i]) > Math.log(PARAMETER_BOUND) + 1) ? outside + 1 : 0;
+        return outside >= STEPS_BEYOND_BOUND;
+      }
+    : undefined;
+  const first = minimizeBfgs(objective, z0, { gradient, maxIterations: MAX_ITERATIONS, shouldStop });
+  outside = 0;
+  const second = minimizeBfgs(objective, first.x, { gradient, maxIterations: MAX_ITERATIONS, shouldStop });
   const best = second.fx <= first.fx ? second : first;
   const theta = best.x.map(Math.exp);
   const ll = logLik(theta);
@@ -41,15 +57,17 @@ export function maximizeLikelihood(
     const v = cov ? cov[i][i] : NaN;
     standardErrors[n] = v > 0 ? Math.sqrt(v) : NaN;
   });
-  const converged = first.converged || second.converged;
-  if (!converged) warnings.push('The optimizer stopped before the gradient vanished; estimates may be imprecise.');
-  if (!cov) warnings.push('The information matrix is singular; standard errors are not available.');
+  const problems = convergenceProblems(names, params, standardErrors, first.converged || second.converged, cov !== null, bounds);
+  const converged = problems.length === 0;
+  for (const p of problems) warnings.push(PROBLEM_TEXT[p.code](p.names));
   return {
     params,
     logLikelihood: ll,
     converged,
+    ...(converged ? {} : { problems: problems.map((p) => (p.names.length ? `${p.code}: ${p.names.join(', ')}` : p.code)) }),
     iterations: first.iterations + second.iterations,
     standardErrors,
+    ...(cov && converged ? { logCovariance: cov.map((row, i) => row.map((v, j) => v / (theta[i] * theta[j]))) } : {}),
     customers,
     warnings,
   };
@@ -79,4 +97,51 @@ function hessianFromGradient(gradLog: (params: number[], out: number[]) => void,
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
   return H;
+}
+
+/** Iterations per BFGS run: well-posed fits need a few dozen; more means a flat ridge (reported as not converged). */
+const MAX_ITERATIONS = 200;
+
+/** Consecutive steps beyond the bound after which a search is stopped. */
+const STEPS_BEYOND_BOUND = 8;
+
+/** Half-width of the search box around the start, in log units (a factor of 1e9 either way). */
+const LOG_BOX = 9 * Math.LN10;
+
+/** A shape beyond this factor from 1 (or a scale beyond it from the mean customer age) counts as run to a bound. */
+export const PARAMETER_BOUND = 1e5;
+
+type ProblemCode = 'optimizer-stopped' | 'parameter-at-bound' | 'singular-hessian' | 'nan-standard-errors';
+const PROBLEM_TEXT: Record<ProblemCode, (names: string[]) => string> = {
+  'optimizer-stopped': () => 'Not converged: the optimizer stopped before the gradient vanished.',
+  'parameter-at-bound': (n) => `Not converged: ${n.join(', ')} ran to the bound (beyond ${PARAMETER_BOUND.toExponential(0)}× its natural scale); the data do not identify ${n.length > 1 ? 'them' : 'it'}.`,
+  'singular-hessian': () => 'Not converged: the information matrix is singular; standard errors are not available.',
+  'nan-standard-errors': (n) => `Not converged: the standard error of ${n.join(', ')} is not a number (flat likelihood).`,
+};
+
+/**
+ * Why a maximum-likelihood fit cannot be trusted, if it cannot: the optimizer stopped early, a
+ * parameter ran off towards 0 or ∞, or the observed information is singular or gives NaN standard errors.
+ */
+function convergenceProblems(
+  names: string[],
+  params: Record<string, number>,
+  se: Record<string, number>,
+  optimizerConverged: boolean,
+  invertible: boolean,
+  bounds?: { shapes: readonly string[]; scales: readonly string[]; scaleRef: number },
+): { code: ProblemCode; names: string[] }[] {
+  const out: { code: ProblemCode; names: string[] }[] = [];
+  if (!optimizerConverged) out.push({ code: 'optimizer-stopped', names: [] });
+  if (bounds) {
+    const off = (v: number, ref: number) => !(v / ref < PARAMETER_BOUND && ref / v < PARAMETER_BOUND);
+    const atBound = names.filter((n) => (bounds.shapes.includes(n) && off(params[n], 1)) || (bounds.scales.includes(n) && off(params[n], bounds.scaleRef)));
+    if (atBound.length) out.push({ code: 'parameter-at-bound', names: atBound });
+  }
+  if (!invertible) out.push({ code: 'singular-hessian', names: [] });
+  else {
+    const nan = names.filter((n) => !Number.isFinite(se[n]));
+    if (nan.length) out.push({ code: 'nan-standard-errors', names: nan });
+  }
+  return out;
 }

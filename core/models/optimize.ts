@@ -19,6 +19,8 @@ export interface MinimizeOptions {
   gradientTolerance?: number;
   /** Analytic gradient of f, written into `out`; central differences when absent. */
   gradient?: (x: number[], out: number[]) => void;
+  /** Checked after every accepted step: true ends the search (reported as not converged). */
+  shouldStop?: (x: number[]) => boolean;
 }
 
 export function numericGradient(f: (x: number[]) => number, x: number[], fx: number, out: number[]): void {
@@ -85,6 +87,7 @@ export function minimizeBfgs(f: (x: number[]) => number, x0: number[], opts: Min
     fx = fNew;
     g = gNew.slice();
     if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) H = bfgsUpdate(H, s, y, sy);
+    if (opts.shouldStop?.(x)) return { x, fx, iterations: it, converged: false };
     if (progress <= 1e-15 * Math.max(1, Math.abs(fx)) && maxAbs(s) < 1e-10) {
       return { x, fx, iterations: it, converged: maxAbs(g) < gtol * 1e3 };
     }

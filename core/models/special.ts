@@ -1,4 +1,5 @@
 /** Special functions the models need. Pure, no dependencies. */
+import { predictionSteps } from './betamix.ts';
 
 // Lanczos approximation, g = 7, n = 9: relative error below 1e-15 for positive arguments.
 const LANCZOS = [
@@ -77,25 +78,6 @@ function hyp2f1Series(a: number, b: number, c: number, z: number): number {
 }
 
 /**
- * (1 − z)^e · ₂F₁(a, b; c; z), the tail factor of the BG/NBD and MBG/NBD expectations. When the
- * fitted a and b are in the thousands (drop-out the same for everyone) the series terms overflow
- * while (1 − z)^e underflows; the product is then summed in logs, where all terms are positive.
- */
-export function scaledHyp2f1(e: number, a: number, b: number, c: number, z: number): number {
-  const plain = Math.pow(1 - z, e) * hyp2f1(a, b, c, z);
-  if (Number.isFinite(plain) || !(a > 0 && b > 0 && c > 0 && z > 0 && z < 1)) return plain;
-  let logTerm = 0;
-  let logSum = 0;
-  for (let n = 0; n < MAX_TERMS; n++) {
-    logTerm += Math.log(a + n) + Math.log(b + n) - Math.log(c + n) - Math.log(n + 1) + Math.log(z);
-    logSum = logAddExp(logSum, logTerm);
-    // Past the peak the terms fall geometrically; stop once they no longer move the sum.
-    if (logTerm < logSum - 40 && (a + n) * (b + n) * z < (c + n) * (n + 1)) break;
-  }
-  return Math.exp(e * Math.log1p(-z) + logSum);
-}
-
-/**
  * log ₂F₁(a, b; a + 1; z) for 0 ≤ z < 1 and b > 0, the form in the Pareto/NBD likelihood.
  * Euler's transformation gives (1 − z)^(1−b) Σ_n z^n Π_{k<n} (a + 1 − b + k)/(a + 1 + k): every
  * factor is below 1, so no term overflows however large a and b are.
@@ -153,6 +135,7 @@ export function logHyp2f1APlus1WithGradient(a: number, b: number, z: number): vo
       sumDa += term * da;
       sumDb += term * db;
       sumN += term * (n + 1);
+      predictionSteps.count++;
       if (term <= 1e-17 * sum) break;
     }
   }

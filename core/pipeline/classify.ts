@@ -16,6 +16,7 @@ export function classify(input: ScoreInput, p: Predictions, r: Ranking): Custome
   const median = repeatMedian(rows.map((s) => s.frequency));
   const classOpts = { homeRegion: profile.homeRegion, homeCountry: profile.homeCountry, receivables: profile.receivables };
   const customers: CustomerScore[] = new Array(rows.length);
+  const iv = p.intervals;
   for (let i = 0; i < rows.length; i++) {
     const s = rows[i];
     const risk = churnRisk(p.pAlive[i], scoreDay - s.lastDay, profile.churn);
@@ -27,6 +28,8 @@ export function classify(input: ScoreInput, p: Predictions, r: Ranking): Custome
       expectedPurchases: p.expectedPurchases[i],
       expectedSpend: p.expectedSpend[i],
       clv: p.clv[i],
+      ...(iv && 'level' in iv.report ? { intervals: { clv: [iv.clvLow[i], iv.clvHigh[i]] as [number, number], expectedPurchases: [iv.expectedLow[i], iv.expectedHigh[i]] as [number, number] } } : {}),
+      ...(iv?.dert ? { dert: iv.dert[i] } : {}),
       historicValue: p.historic[i],
       tier: r.tiers.tier[i],
       tierReason: r.tiers.reason[i],

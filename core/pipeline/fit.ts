@@ -1,11 +1,10 @@
 /**
- * Stage 1: fit the purchase models (BG/NBD, Pareto/NBD, and MBG/NBD when chosen) and the
+ * Stage 1: fit the purchase models that `profile.model` needs (all three for `auto`) and the
  * Gamma-Gamma spend model on the whole base, and pick the purchase model that scores.
  * Every model fitting call of the pipeline is in this file.
  */
-import type { PurchaseModelKind } from '../config.ts';
 import type { PurchaseModel, ScoreRun, SpendModel } from '../types.ts';
-import { compressSummaries, fitGammaGamma, fitPurchaseModel } from '../models/index.ts';
+import { fitGammaGamma, selectPurchaseModel } from '../models/index.ts';
 import type { ScoreInput } from './input.ts';
 
 /** Below this many customers, or without any repeat buyer, purchase models are not fitted. */
@@ -50,36 +49,14 @@ function fitPurchase({ rows, profile, warnings }: ScoreInput, models: ScoreRun['
     );
     return undefined;
   }
-  const hist = compressSummaries(rows);
-  const fitted: Partial<Record<PurchaseModelKind, PurchaseModel>> = {};
-  const kinds: PurchaseModelKind[] = profile.model === 'mbgnbd' ? ['bgnbd', 'paretonbd', 'mbgnbd'] : ['bgnbd', 'paretonbd'];
-  for (const kind of kinds) {
-    try {
-      const m = fitPurchaseModel(kind, hist);
-      if (!paramsFinite(m)) {
-        warnings.push(`The ${kind} fit gave invalid parameters; it is not used.`);
-        continue;
-      }
-      if (!m.fit.converged) warnings.push(`The ${kind} fit did not fully converge; treat its parameters with care.`);
-      for (const w of m.fit.warnings) warnings.push(`${kind}: ${w}`);
-      fitted[kind] = m;
-    } catch (e) {
-      warnings.push(`The ${kind} fit failed (${(e as Error).message}).`);
-    }
-  }
-  if (fitted.bgnbd) models.bgnbd = fitted.bgnbd.fit;
-  if (fitted.paretonbd) models.paretoNbd = fitted.paretonbd.fit;
-  if (fitted.mbgnbd) models.mbgnbd = fitted.mbgnbd.fit;
-  let model = profile.model === 'auto' ? undefined : fitted[profile.model];
-  if (!model) {
-    model = fitted.bgnbd ?? fitted.paretonbd ?? fitted.mbgnbd;
-    warnings.push(
-      model
-        ? `The chosen model ${profile.model} could not be used; scoring with ${model.kind} instead.`
-        : 'No purchase model could be fitted; P(alive) and CLV use the simple fallback (see docs/scores.md).',
-    );
-  }
-  return model;
+  // Fitting and choice (core/models/select.ts): fits only what profile.model needs; models.choice says why.
+  const sel = selectPurchaseModel(rows, profile.model);
+  if (sel.fits.bgnbd) models.bgnbd = sel.fits.bgnbd;
+  if (sel.fits.paretonbd) models.paretoNbd = sel.fits.paretonbd;
+  if (sel.fits.mbgnbd) models.mbgnbd = sel.fits.mbgnbd;
+  models.choice = sel.choice;
+  warnings.push(...sel.warnings);
+  return sel.model;
 }
 
 function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models']): SpendModel | undefined {
@@ -94,6 +71,7 @@ function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models']): S
     for (const w of g.fit.warnings) warnings.push(`gammaGamma: ${w}`);
     if (!g.finiteMean) warnings.push(`Gamma-Gamma is not used (q ≤ 1); ${SPEND_FALLBACK}.`);
     else if (!paramsFinite(g)) warnings.push(`Gamma-Gamma gave invalid parameters and is not used; ${SPEND_FALLBACK}.`);
+    else if (!g.fit.converged) warnings.push(`Gamma-Gamma did not converge and is not used; ${SPEND_FALLBACK}.`);
     else return g;
   } catch (e) {
     warnings.push(`Gamma-Gamma fit failed (${(e as Error).message}); ${SPEND_FALLBACK}.`);

@@ -4,7 +4,7 @@
  * window). Model predictions are computed once per distinct (x, t_x, T).
  */
 import type { PurchaseModel } from '../types.ts';
-import { clv as modelClv, pAliveAt, periodDiscountRate } from '../models/index.ts';
+import { clv as modelClv, pAliveAt, periodDiscountRate, scoreIntervals, type CustomerIntervals } from '../models/index.ts';
 import { isLost, valueIfAlive, DORMANT_MAX_PALIVE } from '../scores/consistency.ts';
 import type { FitStage } from './fit.ts';
 import type { ScoreInput } from './input.ts';
@@ -23,6 +23,8 @@ export interface Predictions {
   historic: Float64Array;
   /** 1 when the customer is past the lost window (consistency rule 1). */
   lost: Uint8Array;
+  /** Intervals from parameter uncertainty and DERT (core/models/intervals.ts); 0 for lost customers. */
+  intervals?: CustomerIntervals;
 }
 
 const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
@@ -55,6 +57,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     pAlive: new Float64Array(n), expectedPurchases: new Float64Array(n), expectedSpend: new Float64Array(n),
     clv: new Float64Array(n), valueIfAlive: new Float64Array(n), historic: new Float64Array(n), lost: new Uint8Array(n),
   };
+  const unitClv = new Float64Array(n); // CLV per unit of margin × spend, for the intervals
   const d = periodDiscountRate(profile.discountRate, profile.timeUnit);
   const H = profile.horizon;
   const margin = profile.margin;
@@ -87,6 +90,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     }
     out.pAlive[i] = pModel;
     out.expectedPurchases[i] = purchases;
+    unitClv[i] = perUnitClv;
     let value = unitValue * perUnitClv;
     const rec = records.get(s.id);
     if (rec?.serviceCostPerPeriod && rec.serviceCostPerPeriod > 0) {
@@ -99,6 +103,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     out.clv[i] = finite(value);
     out.historic[i] = s.netSpend * margin - (rec?.acquisitionCost ?? 0);
   }
+  if (model) out.intervals = activeIntervals(model, input, out, unitClv, { horizon: H, discountPerPeriod: d });
   if (costNetted) warnings.push(`CLV of ${costNetted} customers is net of their cost to serve from the master data.`);
   if (overridden) {
     warnings.push(
@@ -108,4 +113,28 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     );
   }
   return out;
+}
+
+/**
+ * Intervals and DERT (core/models/intervals.ts) over the customers still active: consistency rule 1
+ * holds for them too, so a lost customer's bounds and DERT are 0 and the model-level totals leave
+ * lost customers out, as customer equity does.
+ */
+function activeIntervals(model: PurchaseModel, input: ScoreInput, p: Predictions, unitClv: Float64Array, o: { horizon: number; discountPerPeriod: number }): CustomerIntervals {
+  const n = input.rows.length;
+  const keep: number[] = [];
+  for (let i = 0; i < n; i++) if (!p.lost[i]) keep.push(i);
+  const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]);
+  const unit = pick(p.expectedSpend).map((v) => input.profile.margin * v);
+  const sub = scoreIntervals(model, keep.map((i) => input.rows[i]), { unit, unitClv: pick(unitClv), clv: pick(p.clv) }, { ...o, ...input.profile.intervals });
+  const spread = (a: Float64Array) => {
+    const full = new Float64Array(n).fill(Number.isNaN(a[0]) ? NaN : 0);
+    keep.forEach((i, k) => { full[i] = a[k]; });
+    return full;
+  };
+  return {
+    ...sub,
+    clvLow: spread(sub.clvLow), clvHigh: spread(sub.clvHigh), expectedLow: spread(sub.expectedLow), expectedHigh: spread(sub.expectedHigh),
+    ...(sub.dert ? { dert: spread(sub.dert) } : {}),
+  };
 }

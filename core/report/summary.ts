@@ -9,6 +9,7 @@ function model(fit: FitReport | undefined, names: string[]) {
   for (const k of names) out[k] = fit.params[k] ?? null;
   out.logLikelihood = fit.logLikelihood;
   out.converged = fit.converged;
+  if (fit.problems) out.problems = fit.problems;
   out.iterations = fit.iterations;
   out.customers = fit.customers;
   out.standardErrors = fit.standardErrors;
@@ -28,6 +29,10 @@ export function summaryJson(run: ScoreRun): Record<string, unknown> {
       paretoNbd: model(run.models.paretoNbd, ['r', 'alpha', 's', 'beta']),
       ...(run.models.mbgnbd ? { mbgnbd: model(run.models.mbgnbd, ['r', 'alpha', 'a', 'b']) } : {}),
       gammaGamma: gg ? { ...model(gg, ['p', 'q', 'v']), finiteMean: gg.finiteMean } : null,
+      // Which purchase model scored and why, with every candidate's log-likelihood, BIC, holdout error and convergence.
+      choice: run.models.choice ?? null,
+      // Interval level, draws and seed, with customer equity's and total expected purchases' intervals.
+      intervals: run.models.intervals ?? null,
     },
     customerEquity: run.customerEquity,
     tiers: run.tiers,

@@ -11,6 +11,9 @@ export const SCORE_COLUMNS = [
   'churn_risk', 'value_at_risk', 'value_class', 'satisfaction_level',
 ] as const;
 
+/** Model columns after the score columns: intervals when the fit gave them, DERT when Pareto/NBD scored. */
+export const INTERVAL_COLUMNS = ['clv_low', 'clv_high', 'expected_purchases_low', 'expected_purchases_high'] as const;
+
 /** Class columns, in this order, when at least one customer has the class. */
 export const CLASS_COLUMNS = ['frequency', 'type', 'region', 'settlement', 'receivables', 'pipeline', 'channel', 'segment', 'industry'] as const;
 
@@ -30,7 +33,9 @@ export function columnHeaders(columns: readonly string[], locale: Locale): strin
  */
 export function scoreTable(run: ScoreRun, locale: Locale): { columns: string[]; header: string[]; rows: (string | number)[][] } {
   const classCols = CLASS_COLUMNS.filter((k) => run.customers.some((c) => c.classes[k] !== undefined));
-  const columns = [...SCORE_COLUMNS, ...classCols.map((k) => `class_${k}`)];
+  const withIntervals = run.customers.some((c) => c.intervals);
+  const withDert = run.customers.some((c) => c.dert !== undefined);
+  const columns = [...SCORE_COLUMNS, ...(withIntervals ? INTERVAL_COLUMNS : []), ...(withDert ? ['dert'] : []), ...classCols.map((k) => `class_${k}`)];
   const header = columnHeaders(columns, locale);
   const rows = run.customers.map((c) => {
     const s = c.summary;
@@ -45,6 +50,11 @@ export function scoreTable(run: ScoreRun, locale: Locale): { columns: string[]; 
       label('valueClass', c.valueClass, locale),
       c.satisfactionLevel === null ? '' : c.satisfactionLevel,
     ];
+    if (withIntervals) {
+      const iv = c.intervals;
+      row.push(...(iv ? [round(iv.clv[0], 2), round(iv.clv[1], 2), round(iv.expectedPurchases[0], 4), round(iv.expectedPurchases[1], 4)] : ['', '', '', '']));
+    }
+    if (withDert) row.push(c.dert === undefined ? '' : round(c.dert, 4));
     for (const k of classCols) {
       const v = c.classes[k];
       row.push(v === undefined ? '' : label(k, v, locale));

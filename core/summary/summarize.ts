@@ -10,6 +10,7 @@
  */
 import type { CustomerSummary, TimeUnit } from '../types.ts';
 import { periodIndex, unitDays } from '../dates.ts';
+import { ownHistorySplitDay } from '../models/select.ts';
 
 /** The columns of the ledger this module reads (see core/ingest/transactions.ts). */
 export interface LedgerView {
@@ -52,6 +53,8 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
     const from = start[c], to = start[c + 1];
     let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0, margin = 0;
     let hTx = 0, hSpend = 0, laterPurchase = false;
+    // Model selection's own-history split: purchase days up to splitDay and after it (see core/models/select.ts).
+    let splitDay = NaN, sTx = 0, sLast = NaN;
     const periods: number[] = [];
     for (let k = from; k < to;) {
       const day = code[order[k]];
@@ -64,7 +67,8 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       returns += r;
       margin += mg;
       if (!b) continue;
-      if (tx === 0) { first = day; firstSpend = g; } else repeatSpend += g;
+      if (tx === 0) { first = day; firstSpend = g; splitDay = ownHistorySplitDay(day, o.cutDay); } else repeatSpend += g;
+      if (day <= splitDay) { sTx++; sLast = day; }
       tx++;
       last = day;
       const p = periodIndex(day, o.retentionPeriod);
@@ -90,6 +94,7 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
     };
     if (o.margin) s.margin = money(margin);
     if (o.split) s.holdout = { transactions: hTx, spend: money(hSpend) };
+    s.ownSplit = { frequency: sTx - 1, recency: (sLast - first) / unit, T: (splitDay - first) / unit, holdout: tx - sTx, length: (o.cutDay - splitDay) / unit };
     summaries.push(s);
   }
   summaries.sort(byId);

@@ -15,7 +15,7 @@ describe('profile defaults', () => {
       asOf: '', timeUnit: 'week', timeZone: 'Asia/Shanghai', locale: 'en', header: 'auto',
       dateOrder: 'auto', encoding: 'auto', delimiter: 'auto', columns: {}, customerColumns: {}, surveyColumns: {},
       statuses: {}, dateWindow: { from: '1990-01-01' }, maxRecordBytes: 4_194_304, rejectExamples: 100, bom: true,
-      model: 'bgnbd', horizon: 52, discountRate: 0.1, margin: 1, intervals: { level: 0.8, draws: 200, seed: 1 },
+      model: 'auto', horizon: 52, discountRate: 0.1, margin: 1, intervals: { level: 0.8, draws: 200, seed: 1 },
       tierScheme: 'zeithaml', tierBy: 'clv', rfm: { bins: 5 }, dedupe: false, retentionPeriod: 'month',
       churn: { lowRiskPAlive: 0.7, highRiskPAlive: 0.3, lostAfterDays: 365 },
       receivables: { shortTermDays: 90, badDebtDays: 365 },

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILE } from '../../core/config.ts';
+import { DEFAULT_PROFILE, type Profile } from '../../core/config.ts';
 import { scoreCustomers } from '../../core/pipeline.ts';
 import { isoToDay } from '../../core/report/format.ts';
 import { summaryJson } from '../../core/report/index.ts';
@@ -53,7 +53,10 @@ const within = (actual: number, published: number, rel: number) => expect(Math.a
 
 describe.skipIf(!existsSync(dataDir))('pipeline on CDNOW (needs ../shared/data with the CDNOW sample; skipped without it)', () => {
   const summaries = existsSync(dataDir) ? readSummaries() : [];
-  const run = existsSync(dataDir) ? scoreCustomers(summaries, { ...DEFAULT_PROFILE, asOf: AS_OF, timeUnit: 'week', horizon: 39 }) : null!;
+  const score = (model: Profile['model']) => scoreCustomers(summaries, { ...DEFAULT_PROFILE, asOf: AS_OF, timeUnit: 'week', horizon: 39, model });
+  // The default (auto) fits all three models and reports them; BG/NBD is pinned where the paper's figures are checked.
+  const run = existsSync(dataDir) ? score('auto') : null!;
+  const bgRun = existsSync(dataDir) ? score('bgnbd') : null!;
 
   it('reports the published BG/NBD and Pareto/NBD fits', () => {
     expect(summaries).toHaveLength(2357);
@@ -82,11 +85,37 @@ describe.skipIf(!existsSync(dataDir))('pipeline on CDNOW (needs ../shared/data w
   });
 
   it('predicts the paper\'s E[X(39)] for customer 1 (x = 2, t_x = 30.43, T = 38.86) ≈ 1.226', () => {
-    const c = run.customers.find((x) => x.id === '0001')!;
+    const c = bgRun.customers.find((x) => x.id === '0001')!;
     expect(c.summary.frequency).toBe(2);
     expect(c.expectedPurchases).toBeCloseTo(1.226, 2);
-    expect(run.customerEquity).toBeGreaterThan(0);
-    expect(run.warnings.filter((w) => /fail|invalid/.test(w))).toEqual([]);
+    expect(bgRun.customerEquity).toBeGreaterThan(0);
+    expect(bgRun.warnings.filter((w) => /fail|invalid/.test(w))).toEqual([]);
+    expect(bgRun.models.choice?.chosen).toBe('bgnbd');
+  });
+
+  it('gives the same per-customer predictions as before the bounded-time rewrite (within 1e-6)', () => {
+    // Recorded with the earlier series code: [P(alive), E[X(39)], CLV] for every 97th customer.
+    const before = JSON.parse(readFileSync(path.join(repoRoot, 'test/models/fixtures/cdnow-pipeline-before.json'), 'utf8'));
+    for (const model of ['bgnbd', 'paretonbd'] as const) {
+      const r = model === 'bgnbd' ? bgRun : score(model);
+      const byId = new Map(r.customers.map((c) => [c.id, c]));
+      for (const [id, [pAlive, expected, clv]] of Object.entries(before[model] as Record<string, number[]>)) {
+        const c = byId.get(id)!;
+        expect(Math.abs(c.pAlive - pAlive)).toBeLessThan(1e-6 * Math.max(1, pAlive));
+        expect(Math.abs(c.expectedPurchases - expected)).toBeLessThan(1e-6 * Math.max(1, expected));
+        expect(Math.abs(c.clv - clv)).toBeLessThan(1e-6 * Math.max(1, clv));
+      }
+      expect(Math.abs(r.customerEquity / before[`${model}Equity`] - 1)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('reports the default\'s choice with every candidate\'s figures', () => {
+    const choice = run.models.choice!;
+    expect(choice.requested).toBe('auto');
+    expect(choice.candidates.map((c) => c.model)).toEqual(['bgnbd', 'mbgnbd', 'paretonbd']);
+    expect(choice.candidates.find((c) => c.model === 'bgnbd')!.eligible).toBe(false);
+    expect(['mbgnbd', 'paretonbd']).toContain(choice.chosen);
+    for (const c of choice.candidates) expect(Number.isFinite(c.bic)).toBe(true);
   });
 
   it('keeps every consistency rule', () => {

@@ -79,8 +79,10 @@ describe('scoring pipeline on a simulated BG/NBD + Gamma-Gamma base', () => {
 
   it('scores with Pareto/NBD when asked, and reports both models', () => {
     const p = scoreCustomers(sim.summaries, { ...profile, model: 'paretonbd' });
-    expect(p.models.bgnbd).toBeDefined();
+    // Only the model asked for is fitted (others only when it does not converge).
+    expect(p.models.bgnbd).toBeUndefined();
     expect(p.models.paretoNbd).toBeDefined();
+    expect(p.models.choice?.chosen).toBe('paretonbd');
     expect(p.customers[0].pAlive).not.toBe(run.customers[0].pAlive);
   });
 

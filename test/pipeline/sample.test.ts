@@ -37,7 +37,18 @@ describe('the bundled sample under the default profile', () => {
       expect(c.valueAtRisk).toBeGreaterThan(0);
     }
     expect(run.retention.warningList.some((w) => w.churnRisk === 'lost')).toBe(true);
-    expect(run.warnings.join(' ')).toMatch(/count as lost/);
+    // The default model already lets them drop out, so the lost window overrides nobody the model keeps alive.
+    expect(run.models.choice?.chosen).not.toBe('bgnbd');
+    expect(run.warnings.join(' ')).not.toMatch(/count as lost/);
+  });
+
+  it('under BG/NBD, which keeps one-time buyers alive, says that the lost window overrides it', () => {
+    const bg = resolveProfile({ asOf: '2025-06-30', model: 'bgnbd' });
+    return loadDataset({ transactions: [join(dir, 'orders.csv')], customers: [join(dir, 'customers.csv')] }, bg).then((data) => {
+      const r = scoreCustomers(data.summaries, bg, { customers: data.customers });
+      expect(r.warnings.join(' ')).toMatch(/count as lost/);
+      expect(brokenRules(r, bg)).toEqual([]);
+    });
   });
 
   it('has no Lost or Hibernating customer with P(alive) above 0.5', () => {

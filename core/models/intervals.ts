@@ -1,0 +1,235 @@
+/**
+ * Intervals from parameter uncertainty: the fitted log-parameters are asymptotically normal with
+ * the inverse observed information as covariance, so we draw parameter sets from that normal
+ * (seeded, so the same inputs give the same intervals), recompute each customer's predictions
+ * under every draw and report the central `level` share of them. Only the purchase model's
+ * uncertainty is included (the spend per purchase is taken as fitted).
+ *
+ * Work is per distinct (x, t_x, T) histogram row and per distinct (x, T) for the discounted sums, not
+ * per customer; the number of draws is reduced (and the report says so) when the rows are many.
+ */
+import type { PurchaseModel } from '../types.ts';
+import { discountedIfAlive } from './clv.ts';
+import { mulberry32 } from './random.ts';
+import { purchaseModelFromParams, SPECS } from './purchase.ts';
+
+export interface IntervalOptions {
+  /** Central probability of the interval, e.g. 0.8. */
+  level: number;
+  draws: number;
+  seed: number;
+}
+
+export interface PredictionIntervals {
+  level: number;
+  /** Draws used (fewer than asked when the rows are many: see DRAW_BUDGET). */
+  draws: number;
+  seed: number;
+  /** Per input row: bounds of E[X(horizon)] and of the per-unit CLV (margin 1, spend 1). */
+  expectedLow: Float64Array;
+  expectedHigh: Float64Array;
+  clvUnitLow: Float64Array;
+  clvUnitHigh: Float64Array;
+  /** Bounds of Σ weight_i · per-unit CLV_i (customer equity when weight = margin × spend) and of Σ E[X]. */
+  totalLow: number;
+  totalHigh: number;
+  purchasesLow: number;
+  purchasesHigh: number;
+}
+
+/** Draws × distinct rows evaluated at most; beyond it the draws are reduced (never below MIN_DRAWS). */
+export const DRAW_BUDGET = 12_000;
+const MIN_DRAWS = 20;
+
+/**
+ * Intervals for every row, or the reason there are none (no covariance: the fit did not converge).
+ * `weights` (e.g. margin × expected spend) turn per-unit CLV into the customer-equity total.
+ */
+export function predictionIntervals(
+  model: PurchaseModel,
+  rows: ArrayLike<{ frequency: number; recency: number; T: number }>,
+  weights: ArrayLike<number>,
+  o: { horizon: number; discountPerPeriod: number } & IntervalOptions,
+): PredictionIntervals | { skipped: string } {
+  const fit = model.fit;
+  const names = [...SPECS[model.kind].names];
+  if (!fit.logCovariance) return { skipped: 'the fit has no covariance matrix (not converged)' };
+  const L = cholesky(fit.logCovariance);
+  if (!L) return { skipped: 'the covariance matrix is not positive definite' };
+  // Distinct rows, in first-seen order (rows arrive sorted by customer id, so this is deterministic).
+  const slotOf = new Int32Array(rows.length);
+  const keys = new Map<string, number>();
+  const distinct: { frequency: number; recency: number; T: number }[] = [];
+  const slotWeight: number[] = [];
+  const slotCount: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const key = `${r.frequency},${r.recency},${r.T}`;
+    let s = keys.get(key);
+    if (s === undefined) {
+      keys.set(key, (s = distinct.length));
+      distinct.push({ frequency: r.frequency, recency: r.recency, T: r.T });
+      slotWeight.push(0);
+      slotCount.push(0);
+    }
+    slotOf[i] = s;
+    slotWeight[s] += Number.isFinite(weights[i]) ? weights[i] : 0;
+    slotCount[s]++;
+  }
+  const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
+  const m = distinct.length;
+  const E = new Float64Array(draws * m);
+  const C = new Float64Array(draws * m);
+  const totals = new Float64Array(draws);
+  const purchases = new Float64Array(draws);
+  const normal = gaussianSource(o.seed);
+  const xtMemo = new Map<string, [number, number]>();
+  const mean = names.map((n) => Math.log(fit.params[n]));
+  for (let d = 0; d < draws; d++) {
+    const z = names.map(() => normal());
+    const params: Record<string, number> = {};
+    names.forEach((n, i) => {
+      let v = mean[i];
+      for (let j = 0; j <= i; j++) v += L[i][j] * z[j];
+      params[n] = Math.exp(v);
+    });
+    const drawn = purchaseModelFromParams(model.kind, params);
+    // E[X(H)] = P(alive) · E[X(H) | alive] and per-unit CLV = P(alive) · Σ discounted E[ΔX | alive]: the
+    // second factors depend on (x, T) only and are shared through xtMemo.
+    xtMemo.clear();
+    for (let s = 0; s < m; s++) {
+      const c = distinct[s];
+      const key = `${c.frequency},${c.T}`;
+      let f = xtMemo.get(key);
+      if (!f) {
+        f = [drawn.expectedIfAlive(o.horizon, c.frequency, c.T), discountedIfAlive(drawn, c.frequency, c.T, o.horizon, o.discountPerPeriod)];
+        xtMemo.set(key, f);
+      }
+      const pa = drawn.pAlive(c.frequency, c.recency, c.T);
+      const e = finite(pa * f[0]);
+      const u = finite(pa * f[1]);
+      E[s * draws + d] = e;
+      C[s * draws + d] = u;
+      totals[d] += slotWeight[s] * u;
+      purchases[d] += slotCount[s] * e;
+    }
+  }
+  const lo = (1 - o.level) / 2;
+  const hi = 1 - lo;
+  const eLow = new Float64Array(m), eHigh = new Float64Array(m), cLow = new Float64Array(m), cHigh = new Float64Array(m);
+  for (let s = 0; s < m; s++) {
+    const es = E.subarray(s * draws, (s + 1) * draws).sort();
+    const cs = C.subarray(s * draws, (s + 1) * draws).sort();
+    eLow[s] = quantile(es, lo);
+    eHigh[s] = quantile(es, hi);
+    cLow[s] = quantile(cs, lo);
+    cHigh[s] = quantile(cs, hi);
+  }
+  const pick = (a: Float64Array) => Float64Array.from(slotOf, (s) => a[s]);
+  totals.sort();
+  purchases.sort();
+  return {
+    level: o.level, draws, seed: o.seed,
+    expectedLow: pick(eLow), expectedHigh: pick(eHigh), clvUnitLow: pick(cLow), clvUnitHigh: pick(cHigh),
+    totalLow: quantile(totals, lo), totalHigh: quantile(totals, hi),
+    purchasesLow: quantile(purchases, lo), purchasesHigh: quantile(purchases, hi),
+  };
+}
+
+const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+
+/** Linear interpolation between order statistics of a sorted sample (type 7, as R's default). */
+function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const i = Math.floor(h);
+  return i + 1 < sorted.length ? sorted[i] + (h - i) * (sorted[i + 1] - sorted[i]) : sorted[i];
+}
+
+/** Lower-triangular L with L·Lᵀ = A, or null when A is not positive definite. */
+export function cholesky(A: number[][]): number[][] | null {
+  const n = A.length;
+  const L = A.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i][j];
+      for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
+      if (i === j) {
+        if (!(s > 0)) return null;
+        L[i][i] = Math.sqrt(s);
+      } else L[i][j] = s / L[j][j];
+    }
+  }
+  return L;
+}
+
+/** Standard normal deviates from a seeded mulberry32 stream (Box–Muller). */
+function gaussianSource(seed: number): () => number {
+  const next = mulberry32(seed);
+  const uniform = () => (next() + 0.5) / 4294967296;
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+export interface CustomerIntervals {
+  /** Per customer: [low, high] of CLV and of expected purchases over the horizon; DERT when the model has one. */
+  clvLow: Float64Array;
+  clvHigh: Float64Array;
+  expectedLow: Float64Array;
+  expectedHigh: Float64Array;
+  dert?: Float64Array;
+  /** The model-level figures for summary.json. */
+  report: IntervalReport;
+}
+
+export type IntervalReport =
+  | { level: number; draws: number; seed: number; customerEquity: [number, number]; expectedPurchases: [number, number]; dertDiscountRate?: number }
+  | { skipped: string; dertDiscountRate?: number };
+
+/**
+ * The scoring run's intervals: per-unit CLV bounds scaled by each customer's margin × expected spend
+ * and shifted by the same cost to serve as the point CLV; DERT at δ = log(1 + per-period discount rate).
+ */
+export function scoreIntervals(
+  model: PurchaseModel,
+  rows: ArrayLike<{ frequency: number; recency: number; T: number }>,
+  value: { unit: Float64Array; unitClv: Float64Array; clv: Float64Array },
+  o: { horizon: number; discountPerPeriod: number } & IntervalOptions,
+): CustomerIntervals {
+  const n = rows.length;
+  const out: CustomerIntervals = {
+    clvLow: new Float64Array(n).fill(NaN), clvHigh: new Float64Array(n).fill(NaN),
+    expectedLow: new Float64Array(n).fill(NaN), expectedHigh: new Float64Array(n).fill(NaN),
+    report: { skipped: 'intervals are off (draws = 0)' },
+  };
+  const spec = SPECS[model.kind];
+  const delta = Math.log1p(o.discountPerPeriod);
+  if (spec.dert) {
+    const dert = new Float64Array(n);
+    const memo = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      const key = `${r.frequency},${r.recency},${r.T}`;
+      let v = memo.get(key);
+      if (v === undefined) memo.set(key, (v = finite(spec.dert(model.fit.params, delta, r.frequency, r.recency, r.T))));
+      dert[i] = v;
+    }
+    out.dert = dert;
+  }
+  if (o.draws > 0) {
+    const iv = predictionIntervals(model, rows, value.unit, o);
+    if ('skipped' in iv) out.report = { skipped: iv.skipped };
+    else {
+      let cost = 0;
+      for (let i = 0; i < n; i++) {
+        const c = value.unit[i] * value.unitClv[i] - value.clv[i]; // cost to serve, netted out of CLV
+        cost += c;
+        out.clvLow[i] = value.unit[i] * iv.clvUnitLow[i] - c;
+        out.clvHigh[i] = value.unit[i] * iv.clvUnitHigh[i] - c;
+        out.expectedLow[i] = iv.expectedLow[i];
+        out.expectedHigh[i] = iv.expectedHigh[i];
+      }
+      out.report = { level: iv.level, draws: iv.draws, seed: iv.seed, customerEquity: [iv.totalLow - cost, iv.totalHigh - cost], expectedPurchases: [iv.purchasesLow, iv.purchasesHigh] };
+    }
+  }
+  if (out.dert) out.report.dertDiscountRate = delta;
+  return out;
+}
