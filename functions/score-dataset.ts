@@ -15,6 +15,7 @@ import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../c
 import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
+import { renderReport } from '../io/report-html.ts';
 import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
@@ -326,9 +327,12 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     const scoresKey = reportKey(dataset, runId, 'scores.csv');
     const summaryKey = reportKey(dataset, runId, 'summary.json');
     await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
-    await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
+    const summary = datasetSummary(profile, data, run);
+    await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
     await rejects.upload(deps, rejectsKey);
-    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
+    const reportHtmlKey = reportKey(dataset, runId, 'report.html');
+    await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
+    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey, report: reportHtmlKey };
     timings.reportMs = now() - t;
 
     record.status = 'succeeded';

@@ -113,7 +113,7 @@ header h1{font-size:1.5rem;margin:.2em 0}
 .chart h2,.facts h2{font-size:1.1rem;margin:0 0 .2em}
 .facts h3{font-size:.95rem;margin:1em 0 .3em}
 .reading{margin:0 0 .6em;color:#1f2937;font-weight:500}
-.chart svg{width:100%;height:auto;display:block}
+.chart svg{width:100%;max-width:640px;height:auto;display:block;margin:0 auto}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{text-align:left;padding:4px 6px;border-bottom:1px solid #e5e7eb;white-space:nowrap}

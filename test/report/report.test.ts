@@ -86,7 +86,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`report.html in headless Chromium (${CHRO
       marks: f.querySelectorAll('svg g.role-mark > *').length,
       reading: f.querySelector('.reading')?.textContent ?? '',
     })));
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
     if (screenshot) await page.screenshot({ path: screenshot, clip: { x: 0, y: 0, width, height: 1500 } });
     await page.close();
     return { requests, errors, charts, overflow };

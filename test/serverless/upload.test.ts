@@ -96,6 +96,11 @@ describe('upload → score → DynamoDB', () => {
     expect(summary.models.bgnbd.r).toBeGreaterThan(0);
     const rejects = await getText(`reports/shop/${runId}/rejects.csv`);
     expect(rejects.trim().split('\n').length).toBe(data.rejects.length + 1);
+    // The run report next to scores.csv: one page, charts inline.
+    const html = await getText(`reports/shop/${runId}/report.html`);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<figure class="chart" id="pyramid">/g)?.length).toBe(1);
+    expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(10);
     const stored = await readRun(stack.db, stack.table, 'shop', runId);
     expect(stored?.status).toBe('succeeded');
     expect(stored?.models && Object.keys(stored.models).length).toBeGreaterThan(0);
@@ -139,6 +144,10 @@ describe('upload → score → DynamoDB', () => {
     const { runs, errors } = await nightly();
     expect(errors).toEqual([]);
     expect(runs.map((r) => [r.dataset, r.status, r.asOf])).toEqual([['shop', 'succeeded', later]]);
+    expect(runs[0].reports.report).toBe(`reports/shop/${runs[0].runId}/report.html`);
+    const html = await getText(runs[0].reports.report);
+    expect(html).toContain(`As of ${later}`);
+    expect(html).toContain('<figure class="chart" id="pyramid">');
     const after = await customerItems('shop');
     expect(after.length).toBe(before.size);
     let changed = 0;

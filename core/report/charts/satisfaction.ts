@@ -7,11 +7,11 @@ export function satisfactionChart(s: SatisfactionReport | null, tiers: ScoreRun[
   if (!s || !s.overall.responses) return null;
   const levels = ['0', '1', '2', '3'];
   const n = levels.reduce((a, k) => a + (s.overall.levels[k] ?? 0), 0);
-  // "at least this level" shares: the ladder's rungs.
+  // "at least this level" shares: the ladder's rungs (satisfied, will return, will recommend).
   const ladder = levels.map((k, i) => ({
     rung: label('satisfaction', k, locale), order: i,
     share: n ? levels.slice(i).reduce((a, j) => a + (s.overall.levels[j] ?? 0), 0) / n : 0,
-  }));
+  })).slice(1);
   const byTier = tiers.flatMap((t, i) => {
     const st = s.byTier[t.key];
     if (!st) return [];
@@ -20,7 +20,7 @@ export function satisfactionChart(s: SatisfactionReport | null, tiers: ScoreRun[
       ...(st.nps !== null ? [{ tier: t.label[locale], order: i, metric: 'NPS', value: st.nps }] : []),
     ];
   });
-  const rec = ladder[3]?.share ?? 0;
+  const rec = ladder[2]?.share ?? 0;
   const y = { field: 'rung', type: 'nominal', sort: { field: 'order' }, title: null };
   const ladderSpec = {
     data: { values: ladder },
