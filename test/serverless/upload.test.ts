@@ -85,6 +85,11 @@ describe('upload → score → DynamoDB', () => {
     }
 
     // Reports and the run item.
+    // The run report next to scores.csv: one page, charts inline.
+    const html = await getText(`reports/shop/${runId}/report.html`);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<figure class="chart" id="pyramid">/g)?.length).toBe(1);
+    expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(10);
     const scores = await getText(`reports/shop/${runId}/scores.csv`);
     expect(scores.trim().split('\n').length).toBe(expected.customers.length + 1);
     const summary = JSON.parse(await getText(`reports/shop/${runId}/summary.json`));
@@ -96,11 +101,6 @@ describe('upload → score → DynamoDB', () => {
     expect(summary.models.bgnbd.r).toBeGreaterThan(0);
     const rejects = await getText(`reports/shop/${runId}/rejects.csv`);
     expect(rejects.trim().split('\n').length).toBe(data.rejects.length + 1);
-    // The run report next to scores.csv: one page, charts inline.
-    const html = await getText(`reports/shop/${runId}/report.html`);
-    expect(html.startsWith('<!doctype html>')).toBe(true);
-    expect(html.match(/<figure class="chart" id="pyramid">/g)?.length).toBe(1);
-    expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(10);
     const stored = await readRun(stack.db, stack.table, 'shop', runId);
     expect(stored?.status).toBe('succeeded');
     expect(stored?.models && Object.keys(stored.models).length).toBeGreaterThan(0);
