@@ -15,6 +15,6 @@ export { scoreCustomers, checkAsOf } from './pipeline.ts';
 export { scoreTable, columnHeaders, datasetSummary, summaryJson, pyramidText, segmentText, groupText, dayToIso, isoToDay } from './report/index.ts';
 export { LABELS, label, labelOf } from './labels.ts';
 export {
-  reportContent, scoresTable, groupTotals, rfmGrid, pAliveMatrix, clvHistogram, revenueConcentration, quantiles,
+  reportContent, scoresTable, reportTable, groupTotals, rfmGrid, pAliveMatrix, clvHistogram, revenueConcentration, quantileSorted,
   type Chart, type VegaLiteSpec, type ColumnTable, type ReportContent,
 } from './report/charts/index.ts';

@@ -9,7 +9,7 @@ import { scoreCustomers } from '../../core/pipeline.ts';
 import { concentration } from '../../core/scores/aggregates.ts';
 import { isoToDay } from '../../core/report/format.ts';
 import { simulate } from '../pipeline/simulate.ts';
-import { clvHistogram, groupTotals, pAliveMatrix, reportContent, revenueConcentration, rfmGrid, scoresTable } from '../../core/index.ts';
+import { clvHistogram, groupTotals, pAliveMatrix, reportContent, reportTable, revenueConcentration, rfmGrid, scoresTable } from '../../core/index.ts';
 import { modelRows } from '../../core/report/charts/models.ts';
 
 const AS_OF = '2024-06-30';
@@ -38,8 +38,8 @@ describe('report aggregates with arquero', () => {
     }
   });
 
-  it('the revenue concentration curve equals the closed sort-and-sum of net spend', () => {
-    const curve = revenueConcentration(t);
+  it('the revenue concentration curve is core/scores concentration of net spend, from 0 % to 100 %', () => {
+    const curve = revenueConcentration(reportTable(run).revenue);
     const want = concentration(run.customers.map((c) => c.summary.netSpend)).curve;
     expect(curve.length).toBe(101);
     expect(curve[0]).toEqual({ topPercent: 0, share: 0 });
@@ -54,10 +54,16 @@ describe('report aggregates with arquero', () => {
     const cell = grid.find((c) => c.r === 5 && c.f === 5);
     const members = run.customers.filter((c) => c.rfm.r === 5 && c.rfm.f === 5);
     if (cell) expect(cell.meanM).toBeCloseTo(members.reduce((s, c) => s + c.rfm.m, 0) / members.length, 10);
-    const m = pAliveMatrix(t);
+    const rt = reportTable(run);
+    expect(rfmGrid(rt.table)).toEqual(grid);
+    const m = pAliveMatrix(rt.table, rt.recencyStep);
+    const cell0 = m.find((c) => c.frequency === 0 && c.recency === 0)!;
+    const zero = run.customers.filter((c) => c.summary.frequency === 0);
+    expect(cell0.customers).toBe(zero.length);
+    expect(cell0.meanPAlive).toBeCloseTo(zero.reduce((s, c) => s + c.pAlive, 0) / zero.length, 10);
     expect(m.length).toBeLessThanOrEqual(11 * 14);
     expect(m.reduce((s, c) => s + c.customers, 0)).toBe(n);
-    const h = clvHistogram(t);
+    const h = clvHistogram(rt.clv);
     expect(h.length).toBeLessThanOrEqual(20);
     expect(h.reduce((s, c) => s + c.customers, 0)).toBe(n);
   });

@@ -51,6 +51,15 @@ describe('report.html without a browser', () => {
     expect(existsSync(join(out, 'report.html'))).toBe(false);
   });
 
+  it('a --summary-only run gets the run facts and no charts', async () => {
+    const out = join(tmp, 'summary-only');
+    await runScore({ files: [join(sample, 'orders.csv')], overrides: { asOf: '2025-06-30' }, out, summaryOnly: true });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).not.toContain('<figure');
+    expect(html).toContain('id="run-facts"');
+    expect(html).toMatch(/<td>transactions<\/td><td class="n">3523<\/td>/);
+  });
+
   it('escapes text from the data (a channel name with markup stays text)', async () => {
     const { renderReport } = await import('../../io/report-html.ts');
     const { buildProfile } = await import('../../cli/score.ts');

@@ -5,7 +5,7 @@
  */
 import type { ChurnWarning, Locale, ScoreRun } from '../../types.ts';
 import type { Chart } from './common.ts';
-import { clvHistogram, groupTotals, pAliveMatrix, quantiles, revenueConcentration, rfmGrid, scoresTable } from './table.ts';
+import { clvHistogram, groupTotals, pAliveMatrix, quantileSorted, reportTable, revenueConcentration, rfmGrid } from './table.ts';
 import { pyramidChart } from './pyramid.ts';
 import { concentrationChart } from './concentration.ts';
 import { rfmChart } from './rfm.ts';
@@ -22,7 +22,7 @@ import { satisfactionChart } from './satisfaction.ts';
 
 export type { Chart, VegaLiteSpec } from './common.ts';
 export { tr, pct, amount } from './common.ts';
-export { scoresTable, groupTotals, rfmGrid, pAliveMatrix, clvHistogram, revenueConcentration, quantiles, type ColumnTable } from './table.ts';
+export { scoresTable, reportTable, groupTotals, rfmGrid, pAliveMatrix, clvHistogram, revenueConcentration, quantileSorted, type ColumnTable } from './table.ts';
 export type { ModelRow } from './models.ts';
 
 /** Channels whose cohorts get their own heatmap (the largest first). */
@@ -44,8 +44,7 @@ export interface ReportContent {
  * (its candidates feed the model comparison).
  */
 export function reportContent(run: ScoreRun, locale: Locale, choice?: unknown): ReportContent {
-  const t = scoresTable(run);
-  const [median, p90] = quantiles(t, 'clv', [0.5, 0.9]);
+  const { table: t, recencyStep, revenue, clv } = reportTable(run);
   const models = modelRows(run, choice);
   const byChannel = Object.entries(run.retention.cohortsByChannel ?? {})
     .map(([ch, rows]) => ({ ch, rows, n: rows.reduce((s, r) => s + r.size, 0) }))
@@ -53,16 +52,16 @@ export function reportContent(run: ScoreRun, locale: Locale, choice?: unknown): 
     .slice(0, MAX_CHANNEL_COHORTS);
   const charts = [
     pyramidChart(run, locale),
-    concentrationChart(revenueConcentration(t), locale),
+    concentrationChart(revenueConcentration(revenue), locale),
     rfmChart(rfmGrid(t), locale),
     segmentChart(run.segments, locale),
     cohortChart(run.retention.cohorts, locale),
     ...byChannel.map((c, i) => cohortChart(c.rows, locale, `cohorts-channel-${i + 1}`, ` — ${c.ch}`)),
     periodChart(run.retention.periods, locale),
-    pAliveChart(pAliveMatrix(t), run.timeUnit, locale),
+    pAliveChart(pAliveMatrix(t, recencyStep), run.timeUnit, locale),
     holdoutChart(run.holdout, run.timeUnit, locale),
     modelChart(models, locale),
-    clvChart(clvHistogram(t), median, p90, locale),
+    clvChart(clvHistogram(clv), quantileSorted(clv, 0.5), quantileSorted(clv, 0.9), locale),
     lifecycleChart(run.retention.lifecycle, locale),
     valueClassChart(groupTotals(t, 'valueClass'), locale),
     satisfactionChart(run.satisfaction, run.tiers, locale),
