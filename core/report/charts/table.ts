@@ -24,9 +24,10 @@ export function scoresTable(run: ScoreRun): ColumnTable {
     for (let i = 0; i < n; i++) a[i] = f(i);
     return a;
   };
+  // Filled by push: `new Array(n)` of a large n has slow (dictionary) elements.
   const str = (f: (i: number) => string) => {
-    const a = new Array<string>(n);
-    for (let i = 0; i < n; i++) a[i] = f(i);
+    const a: string[] = [];
+    for (let i = 0; i < n; i++) a.push(f(i));
     return a;
   };
   return aq.table({
@@ -94,11 +95,11 @@ export function reportTable(run: ScoreRun): { table: ColumnTable; recencyStep: n
   const step = recencyStep(maxR);
   const r = new Float64Array(n), f = new Float64Array(n), m = new Float64Array(n), revenue = new Float64Array(n);
   const pAlive = new Float64Array(n), clv = new Float64Array(n), rf = new Float64Array(n), cell = new Float64Array(n);
-  const valueClass = new Array<string>(n);
+  const valueClass: string[] = []; // filled by push: `new Array(n)` of a large n has slow elements
   for (let i = 0; i < n; i++) {
     const c = cs[i];
     r[i] = c.rfm.r; f[i] = c.rfm.f; m[i] = c.rfm.m;
-    revenue[i] = c.summary.netSpend; pAlive[i] = c.pAlive; clv[i] = c.clv; valueClass[i] = c.valueClass;
+    revenue[i] = c.summary.netSpend; pAlive[i] = c.pAlive; clv[i] = c.clv; valueClass.push(c.valueClass);
     rf[i] = 10 * c.rfm.r + c.rfm.f;
     // P(alive) matrix cell: 1000 × frequency (capped at 10) + recency bin index
     cell[i] = 1000 * Math.min(c.summary.frequency, 10) + Math.floor(c.summary.recency / step);
