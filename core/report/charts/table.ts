@@ -85,7 +85,8 @@ function recencyStep(maxRecency: number): number {
  * The narrow table behind the report's grouped charts, built in one pass: R, F, M scores, revenue,
  * P(alive), CLV, value class, and one numeric key per grid cell: `rf` (R × F) and `cell`
  * (P(alive) matrix: frequency capped at 10, recency bin).
- * Plus the sorted net spend and CLV (typed arrays) for the concentration curve, quantiles and bins.
+ * Plus net spend (for the concentration curve, which sorts its own copy) and CLV sorted ascending
+ * (for quantiles and bins), as typed arrays.
  */
 export function reportTable(run: ScoreRun): { table: ColumnTable; recencyStep: number; revenue: Float64Array; clv: Float64Array } {
   const cs = run.customers;
@@ -105,7 +106,7 @@ export function reportTable(run: ScoreRun): { table: ColumnTable; recencyStep: n
     cell[i] = 1000 * Math.min(c.summary.frequency, 10) + Math.floor(c.summary.recency / step);
   }
   const table = aq.table({ r, f, m, revenue, pAlive, clv, valueClass, rf, cell });
-  return { table, recencyStep: step, revenue: revenue.slice().sort(), clv: clv.slice().sort() };
+  return { table, recencyStep: step, revenue, clv: clv.slice().sort() };
 }
 
 /**
