@@ -54,6 +54,8 @@ export interface RunRecord {
   reports: Record<string, string>;
   /** True when an identical run had already succeeded and nothing was redone. */
   duplicate?: boolean;
+  /** Why report.html could not be written; the scores and the other reports are written regardless. */
+  reportError?: string;
 }
 
 /** List the dataset's current sources (sorted by key) and its optional profile.json. */
@@ -330,9 +332,15 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     const summary = datasetSummary(profile, data, run);
     await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
     await rejects.upload(deps, rejectsKey);
+    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
+    // The page is a view of the results: a failure to draw it must not fail (and retry) the run.
     const reportHtmlKey = reportKey(dataset, runId, 'report.html');
-    await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
-    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey, report: reportHtmlKey };
+    try {
+      await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
+      record.reports.report = reportHtmlKey;
+    } catch (e) {
+      record.reportError = (e as Error).message;
+    }
     timings.reportMs = now() - t;
 
     record.status = 'succeeded';
