@@ -46,10 +46,11 @@ Options:
   --time-zone TZ          IANA zone for timestamps with an offset (default Asia/Shanghai)
   --dedupe                reject exact duplicate lines
   --summary-only          write the per-customer summaries without model scores
-  --locale L              en | zh-CN (labels and header row of customers.csv)
+  --locale L              en | zh-CN (labels, header row of customers.csv, report.html)
   --no-bom                CSV files without the UTF-8 byte order mark (kept by default for Excel)
+  --no-report             do not write report.html (the one-page report with charts)
 
-Writes DIR/customers.csv, DIR/rejects.csv and DIR/summary.json (each to a temporary file, then
+Writes DIR/customers.csv, DIR/rejects.csv, DIR/summary.json and DIR/report.html (each to a temporary file, then
 renamed; never onto an input). Exit codes: 0 done, 2 user error, 1 unexpected failure.
 Example:
   pyramid score orders.csv.gz --as-of 2024-12-31 --time-unit week --out out
@@ -68,7 +69,7 @@ export function parseCli(argv: string[]) {
       'max-record-bytes': { type: 'string' },
       model: { type: 'string' }, 'calibration-end': { type: 'string' }, encoding: { type: 'string' }, delimiter: { type: 'string' },
       sheet: { type: 'string' }, 'time-zone': { type: 'string' }, dedupe: { type: 'boolean' }, 'summary-only': { type: 'boolean' }, locale: { type: 'string' },
-      'no-bom': { type: 'boolean' },
+      'no-bom': { type: 'boolean' }, 'no-report': { type: 'boolean' },
       'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
       'date-from': { type: 'string' },
       'no-intervals': { type: 'boolean' },
@@ -115,7 +116,7 @@ export function parseCli(argv: string[]) {
   return {
     help: false as const,
     files, customers: values.customers, surveys: values.survey, config: values.config, out: values.out,
-    overrides: o, summaryOnly: values['summary-only'] ?? false,
+    overrides: o, summaryOnly: values['summary-only'] ?? false, report: !values['no-report'],
   };
 }
 

@@ -3,7 +3,7 @@
  * summary.json into the output folder. One function so every caller (CLI, scripts) runs the same steps.
  */
 import { existsSync, readFileSync, rmdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { ProfileError, resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
@@ -26,6 +26,8 @@ export interface ScoreOptions {
   progress?: boolean;
   /** Skip the models and scores: customers.csv then holds the summaries only. */
   summaryOnly?: boolean;
+  /** Write report.html (default true; `--no-report` turns it off). */
+  report?: boolean;
 }
 
 export interface ScoreResult {
@@ -71,7 +73,7 @@ export function buildProfile(config: string | undefined, overrides: Record<strin
   }
 }
 
-export const OUTPUT_FILES = ['customers.csv', 'rejects.csv', 'summary.json'] as const;
+export const OUTPUT_FILES = ['customers.csv', 'rejects.csv', 'summary.json', 'report.html'] as const;
 
 /** Fails before anything is read when the output folder is a file or would overwrite an input. */
 function checkOutputs(outDir: string, inputs: Input[]): void {
@@ -135,5 +137,10 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   }
   const summary = datasetSummary(profile, data, run);
   await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  if (o.report ?? true) {
+    const { renderReport } = await import('../io/report-html.ts');
+    const name = typeof o.files[0] === 'string' ? basename(o.files[0]) : undefined;
+    await writeFileAtomic(join(outDir, 'report.html'), await renderReport({ summary, run, profile, name }));
+  }
   return { outDir, summary };
 }

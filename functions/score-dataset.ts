@@ -16,6 +16,7 @@ import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
 import { excerpt } from '../core/ingest/rejects.ts';
+import { renderReport } from '../io/report-html.ts';
 import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
@@ -54,6 +55,8 @@ export interface RunRecord {
   reports: Record<string, string>;
   /** True when an identical run had already succeeded and nothing was redone. */
   duplicate?: boolean;
+  /** Why report.html could not be written; the scores and the other reports are written regardless. */
+  reportError?: string;
 }
 
 /** List the dataset's current sources (sorted by key) and its optional profile.json. */
@@ -328,9 +331,18 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     const scoresKey = reportKey(dataset, runId, 'scores.csv');
     const summaryKey = reportKey(dataset, runId, 'summary.json');
     await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
-    await putReport(deps, summaryKey, JSON.stringify(datasetSummary(profile, data, run), null, 2), 'application/json');
+    const summary = datasetSummary(profile, data, run);
+    await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
     await rejects.upload(deps, rejectsKey);
     record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
+    // The page is a view of the results: a failure to draw it must not fail (and retry) the run.
+    const reportHtmlKey = reportKey(dataset, runId, 'report.html');
+    try {
+      await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
+      record.reports.report = reportHtmlKey;
+    } catch (e) {
+      record.reportError = (e as Error).message;
+    }
     timings.reportMs = now() - t;
 
     record.status = 'succeeded';

@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole serverless path on this machine. Starts DynamoDB Local and a local S3
  * server, creates the stack's table, uploads the bundled sample export, delivers the S3 event to
- * the real upload handler, prints the tier pyramid and segment summary, copies the reports to
- * ./out/local/ and shuts everything down.
+ * the real upload handler, prints the tier pyramid and segment summary, copies the reports
+ * (scores.csv, summary.json, rejects.csv, report.html) to ./out/local/, prints the report's path
+ * and shuts everything down.
  *
  *   npm start                       # the Chinese-header sample, as of its last day
  *   npm start -- --sample sample-en # the English-header sample
@@ -67,6 +68,10 @@ try {
       const local = path.join(outDir, path.basename(key));
       writeFileSync(local, await body.Body!.transformToByteArray());
       console.log(`  s3://${stack.bucket}/${key}  →  ${path.relative(root, local)}`);
+    }
+    if (run.reports.report) {
+      const local = path.join(outDir, 'report.html');
+      console.log(`\nReport: ${local}\n  (open it in a browser; in the local bucket: ${stack.s3Server.endpoint}/${stack.bucket}/${run.reports.report.split('/').map(encodeURIComponent).join('/')}, while the services run)`);
     }
     console.log(`  DynamoDB ${stack.table}: pk "DATASET#${run.dataset}" (customer items CUSTOMER#<id>, run item RUN#${run.runId}); indexes ByTier, BySegment`);
     if (run.status !== 'succeeded') exitCode = 1;

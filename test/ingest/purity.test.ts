@@ -22,8 +22,8 @@ describe('core/ is pure', () => {
   it.each(files.map((f) => [f.slice(root.length + 1), f]))('%s imports only core modules and uses no host globals', (_name, file) => {
     const src = readFileSync(file, 'utf8');
     const specifiers = [...src.matchAll(/(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]);
-    // Besides core modules, only valibot (pure JavaScript, no host APIs; bundled into Apps Script).
-    for (const s of specifiers) expect(s, `${file} imports ${s}`).toMatch(/^(\.\.?\/|valibot$)/);
+    // Besides core modules, only valibot and arquero (pure JavaScript, no host APIs).
+    for (const s of specifiers) expect(s, `${file} imports ${s}`).toMatch(/^(\.\.?\/|valibot$|arquero$)/);
     expect(code(src)).not.toMatch(/\b(Buffer|process|TextDecoder|TextEncoder|console|setTimeout|setInterval|window|document|fetch|require|globalThis)\b/);
   });
 

@@ -4,12 +4,13 @@
  * local services. Catches bundling faults (CommonJS dependencies, top-level await) the
  * in-process tests cannot see.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSqsEvent } from '../../scripts/local/s3-events.ts';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/services.ts';
@@ -63,6 +64,13 @@ describe('bundled handlers', () => {
     const records = runs.Items!.map((i) => JSON.parse(i.record.S!));
     expect(records.length).toBeGreaterThanOrEqual(1);
     expect(records.every((r) => r.status === 'succeeded')).toBe(true);
+    // Each run's report.html (vega and vega-lite are inside the bundle) is in the bucket.
+    for (const r of records) {
+      const body = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: r.reports.report }));
+      expect(await body.Body!.transformToString()).toContain('<figure class="chart" id="pyramid">');
+    }
+    const sizes = ['upload.mjs', 'nightly.mjs'].map((f) => `${f} ${(statSync(path.join(outDir, f)).size / 1048576).toFixed(1)} MB`);
+    console.log(`bundle sizes: ${sizes.join(', ')}`);
     // The stack's per-dataset profile reached the run: a 50 % margin halves the historic value.
     const customers = await stack.db.send(new QueryCommand({
       TableName: stack.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :c)',

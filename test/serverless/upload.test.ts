@@ -85,6 +85,11 @@ describe('upload → score → DynamoDB', () => {
     }
 
     // Reports and the run item.
+    // The run report next to scores.csv: one page, charts inline.
+    const html = await getText(`reports/shop/${runId}/report.html`);
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/<figure class="chart" id="pyramid">/g)?.length).toBe(1);
+    expect((html.match(/<figure class="chart"/g) ?? []).length).toBeGreaterThanOrEqual(10);
     const scores = await getText(`reports/shop/${runId}/scores.csv`);
     expect(scores.trim().split('\n').length).toBe(expected.customers.length + 1);
     const summary = JSON.parse(await getText(`reports/shop/${runId}/summary.json`));
@@ -142,6 +147,10 @@ describe('upload → score → DynamoDB', () => {
     const { runs, errors } = await nightly();
     expect(errors).toEqual([]);
     expect(runs.map((r) => [r.dataset, r.status, r.asOf])).toEqual([['shop', 'succeeded', later]]);
+    expect(runs[0].reports.report).toBe(`reports/shop/${runs[0].runId}/report.html`);
+    const html = await getText(runs[0].reports.report);
+    expect(html).toContain(`As of ${later}`);
+    expect(html).toContain('<figure class="chart" id="pyramid">');
     const after = await customerItems('shop');
     expect(after.length).toBe(before.size);
     let changed = 0;
