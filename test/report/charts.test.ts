@@ -96,6 +96,6 @@ describe('chart specs', () => {
       { model: 'BG/NBD', logLikelihood: -10, bic: 30, holdoutError: null, chosen: false },
       { model: 'Pareto/NBD', logLikelihood: -9, bic: 29, holdoutError: 0.2, chosen: true },
     ]);
-    expect(modelRows(run, { candidates: 'nope' }).length).toBe(2);
+    expect(modelRows(run, { candidates: 'nope' }).length).toBe(3);
   });
 });
