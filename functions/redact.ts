@@ -13,7 +13,7 @@ export function safeReason(message: string): string {
     // "headers seen: a, b, c; also missing …" / "headers seen: a, b. Map it …": keep the count only.
     .replace(/headers seen: (.*?)(?=; also missing|\. Map |$)/s, (_, list: string) => {
       const n = list === 'none (headerless file)' || list === '(none)' ? 0 : list.split(', ').length;
-      return n ? `${n} column${n === 1 ? '' : 's'} in the first row (contents not shown)` : 'none (headerless file)';
+      return `headers seen: ${n ? `${n} column${n === 1 ? '' : 's'} in the first row (contents not shown)` : 'none (headerless file)'}`;
     })
     // "line 3 cannot be read (reason): <excerpt>" and "line 3 is not a JSON object: <excerpt>".
     .replace(/(line \d+ (?:cannot be read \([^)]*\)|is not a JSON object)): .*$/s, '$1')

@@ -101,11 +101,11 @@ describe('faults', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
     const { deps, dbProxy } = await faultyDeps({
-      // Calls 2–5 in a row (more than the SDK's own three attempts), then 20 % of the rest.
-      db: (r) => (r.operation === 'BatchWriteItem' && ((r.n >= 2 && r.n <= 5) || random() < 0.2) ? { kind: 'throttle' } : undefined),
+      // Calls 2–25 (across eight concurrent writers: more than the SDK's own three attempts each), then 20 % of the rest.
+      db: (r) => (r.operation === 'BatchWriteItem' && ((r.n >= 2 && r.n <= 25) || random() < 0.2) ? { kind: 'throttle' } : undefined),
     });
     const run = await scoreDataset(deps, 'throttle', AS_OF, 'test');
-    expect(dbProxy.log.filter((l) => l.fault === 'throttle').length).toBeGreaterThan(4);
+    expect(dbProxy.log.filter((l) => l.fault === 'throttle').length).toBeGreaterThan(24);
     expect(run.status).toBe('succeeded');
     expect((await readRun(stack.db, stack.table, 'throttle', run.runId))?.status).toBe('succeeded');
     expect(await customersOf('throttle')).toEqual(want);
