@@ -82,6 +82,12 @@ export async function* objectStream(
       body = out.Body as unknown as AsyncIterable<Uint8Array>;
     } catch (e) {
       if (e instanceof SourceReadError) throw e;
+      if ((e as Error).name === 'NoSuchKey') {
+        // Deleted after the listing: the sources changed, the run is retried with the new listing.
+        const gone = new SourceReadError(ref.key, e, 'deleted while the run read it');
+        onFault?.(gone);
+        throw gone;
+      }
       const wrapped = new SourceReadError(ref.key, e, (e as Error).name ?? 'error');
       if (isTransient(e)) onFault?.(wrapped);
       throw isTransient(e) ? wrapped : e;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PutItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient, s3Client } from '../../functions/clients.ts';
 import { runNightly } from '../../functions/nightly.ts';
@@ -177,6 +178,62 @@ describe('one writer per dataset', () => {
     await lease(Date.now() - 1);
     expect((await scoreDataset(stack.deps, 'leased', AS_OF, 'test')).status).toBe('succeeded');
   });
+});
+
+describe('random interleavings converge', () => {
+  const lines = ORDERS.trim().split('\n');
+  const part = (i: number) => [lines[0], ...lines.slice(1).filter((_, j) => j % 3 === i)].join('\n') + '\n';
+  const bodies = [part(0), part(1), part(2)];
+
+  it('after any mix of uploads, re-uploads and deletions run at once, the table equals a clean run of the final sources', async () => {
+    let round = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ file: fc.integer({ min: 0, max: 2 }), op: fc.constantFrom('put', 'put', 'delete'), variant: fc.integer({ min: 0, max: 1 }) }), { minLength: 2, maxLength: 5 }),
+      async (ops) => {
+        const ds = `mix${round++}`;
+        const present = new Map<number, string>();
+        const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
+        const pending: Promise<{ event: NonNullable<ReturnType<typeof toSqsEvent>>; failed: Set<string> }>[] = [];
+        stack.events.splice(0);
+        for (const { file, op, variant } of ops) {
+          const key = `uploads/${ds}/transactions/f${file}.csv`;
+          // A re-upload with other content: the second variant drops the last order line.
+          const body = variant ? bodies[file].split('\n').slice(0, -2).join('\n') + '\n' : bodies[file];
+          if (op === 'put') {
+            await put(key, body);
+            present.set(file, body);
+          } else {
+            if (!present.has(file)) continue; // nothing to delete, no event
+            await stack.s3.send(new DeleteObjectCommand({ Bucket: stack.bucket, Key: key }));
+            present.delete(file);
+          }
+          const event = toSqsEvent(await waitForEvents(stack, 1));
+          // Each event's run starts at once, without waiting for the earlier ones.
+          if (event) pending.push(handler(event).then((r) => ({ event, failed: new Set(r.batchItemFailures.map((f) => f.itemIdentifier)) })));
+        }
+        // SQS redelivers the messages of runs that found the dataset busy, until none fail.
+        let results = await Promise.all(pending);
+        for (let i = 0; i < 10 && results.some((r) => r.failed.size); i++) {
+          results = await Promise.all(results.filter((r) => r.failed.size).map(async ({ event, failed }) => {
+            const again = { Records: event.Records.filter((m) => failed.has(m.messageId)) };
+            const r = await handler(again);
+            return { event: again, failed: new Set(r.batchItemFailures.map((f) => f.itemIdentifier)) };
+          }));
+        }
+        expect(results.every((r) => r.failed.size === 0)).toBe(true);
+        // The reference: the final files scored once, cleanly, under another name.
+        const ref = `${ds}-ref`;
+        for (const [file, body] of present) await put(`uploads/${ref}/transactions/f${file}.csv`, body);
+        const clean = present.size ? await scoreDataset(stack.deps, ref, AS_OF, 'test') : null;
+        expect(await customersOf(ds)).toEqual(clean ? await customersOf(ref) : []);
+        const latest = await latestRunId(stack.db, stack.table, ds);
+        if (!present.size) expect(latest).toBeNull();
+        else expect((await readRun(stack.db, stack.table, ds, latest!))!.inputs.map((i) => i.key)).toEqual([...present.keys()].sort().map((f) => `uploads/${ds}/transactions/f${f}.csv`));
+        expect(await query(ds, LEASE_SK)).toEqual([]);
+        stack.events.splice(0);
+      },
+    ), { numRuns: 4, seed: 11, endOnFailure: true });
+  }, 400_000);
 });
 
 describe('datasets without sources, and the nightly run', () => {
