@@ -1,48 +1,57 @@
 /**
- * Nightly handler (EventBridge Scheduler): rescore every dataset under uploads/ as of the new day,
- * because recency, P(alive) and CLV move with time even when no new data arrives.
+ * Nightly rescoring, one dataset per invocation. EventBridge Scheduler starts a Step Functions
+ * state machine (infra/stack.ts): `listHandler` names the datasets and the as-of day, a Map state
+ * calls `scoreHandler` once per dataset with its own retries, and a dataset that fails, hangs or
+ * runs out of memory is caught there without holding up the others. `runNightly` does the same
+ * locally: the same handlers, one call per dataset.
  */
-import type { ScoreRun } from '../core/types.ts';
+import type { Context } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
-import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
-import { logger, metrics, recordRun, tracer } from './observability.ts';
-import { listDatasets, scoreDataset, type RunDeps, type RunRecord } from './score-dataset.ts';
+import { logger, recordRun, withLambdaContext } from './observability.ts';
+import { listDatasets, scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
+import { envDeps } from './upload.ts';
 
-export interface NightlyContext { deps: RunDeps; asOf: () => string }
+export interface NightlyPlan { asOf: string; datasets: string[] }
+export interface NightlyItem { dataset: string; asOf: string }
+/** What one dataset's scoring reports to the state machine (small: state payloads are capped at 256 KB). */
+export interface NightlyOutcome { dataset: string; runId: string; status: RunResult['status']; customers: number; written: number; reason?: string }
 
-export function createNightlyHandler(ctx: NightlyContext) {
-  return async (): Promise<{ runs: (RunRecord & { scoreRun?: ScoreRun })[]; errors: { dataset: string; error: string }[] }> => {
-    const asOf = ctx.asOf();
-    const runs: (RunRecord & { scoreRun?: ScoreRun })[] = [];
-    const errors: { dataset: string; error: string }[] = [];
-    for (const dataset of await listDatasets(ctx.deps.s3, ctx.deps.bucket)) {
-      try {
-        const run = await scoreDataset(ctx.deps, dataset, asOf, 'nightly');
-        recordRun(run);
-        runs.push(run);
-      } catch (e) {
-        // One dataset's trouble must not stop the others; the error is logged and surfaces below.
-        logger.error('nightly scoring failed', { dataset, error: e as Error });
-        errors.push({ dataset, error: (e as Error).message });
-      }
-    }
-    return { runs, errors };
-  };
+export async function planNightly(deps: RunDeps, asOf: string): Promise<NightlyPlan> {
+  return { asOf, datasets: await listDatasets(deps.s3, deps.bucket, deps.retry) };
 }
 
-let lazy: ReturnType<typeof createNightlyHandler> | undefined;
-export const handler = async (): Promise<{ datasets: number; failed: number }> => {
-  const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
-  lazy ??= createNightlyHandler({
-    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() },
-    asOf: () => todayIn(timeZone),
-  });
-  try {
-    const { runs, errors } = await lazy();
-    // Fail the invocation so the Errors alarm fires when any dataset could not be scored.
-    if (errors.length) throw new Error(`nightly: ${errors.length} dataset(s) failed: ${errors.map((e) => e.dataset).join(', ')}`);
-    return { datasets: runs.length, failed: runs.filter((r) => r.status === 'failed').length };
-  } finally {
-    metrics.publishStoredMetrics();
+/** Score one dataset; transient faults and a busy dataset throw, so the Map state's retry policy applies. */
+export async function scoreOne(deps: RunDeps, item: NightlyItem, owner?: string): Promise<NightlyOutcome> {
+  const run = await scoreDataset({ ...deps, owner }, item.dataset, item.asOf, 'nightly');
+  recordRun(run);
+  return { dataset: run.dataset, runId: run.runId, status: run.status, customers: run.customers, written: run.written, ...(run.reason ? { reason: run.reason } : {}) };
+}
+
+/** The local stand-in for the state machine: each dataset scored on its own; failures collected, never blocking the rest. */
+export async function runNightly(deps: RunDeps, asOf: string): Promise<{ outcomes: NightlyOutcome[]; errors: { dataset: string; error: string }[] }> {
+  const plan = await planNightly(deps, asOf);
+  const outcomes: NightlyOutcome[] = [];
+  const errors: { dataset: string; error: string }[] = [];
+  for (const dataset of plan.datasets) {
+    try {
+      outcomes.push(await scoreOne(deps, { dataset, asOf: plan.asOf }));
+    } catch (e) {
+      logger.error('nightly scoring failed', { dataset, error: { name: (e as Error).name, message: (e as Error).message } });
+      errors.push({ dataset, error: (e as Error).message });
+    }
   }
-};
+  return { outcomes, errors };
+}
+
+let deps: RunDeps | undefined;
+/** First state: the day to score as of (in the business's time zone) and every dataset under uploads/. */
+export const listHandler = withLambdaContext(async (): Promise<NightlyPlan> => {
+  deps ??= envDeps();
+  return planNightly(deps, todayIn(process.env.TIME_ZONE ?? 'Asia/Shanghai'));
+});
+
+/** Map iteration: one dataset. */
+export const scoreHandler = withLambdaContext(async (item: NightlyItem, context?: Context): Promise<NightlyOutcome> => {
+  deps ??= envDeps();
+  return scoreOne(deps, item, context?.awsRequestId);
+});

@@ -1,15 +1,34 @@
-/** Powertools logger, metrics and tracer shared by the handlers. */
+/** Powertools logger, metrics and tracer shared by the handlers; every log line carries the Lambda context. */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import type { Context } from 'aws-lambda';
 import type { RunRecord } from './score-dataset.ts';
 
 export const logger = new Logger({ serviceName: 'customer-pyramid' });
 export const metrics = new Metrics({ namespace: 'CustomerPyramid', serviceName: 'customer-pyramid' });
 export const tracer = new Tracer({ serviceName: 'customer-pyramid' });
 
+/**
+ * Wrap a handler: request id, cold start and function name on every log line (Powertools
+ * addContext), a ColdStart metric, and the stored metrics flushed however the handler ends.
+ */
+export function withLambdaContext<E, R>(fn: (event: E, context?: Context) => Promise<R>) {
+  return async (event: E, context?: Context): Promise<R> => {
+    if (context) {
+      logger.addContext(context);
+      metrics.captureColdStartMetric(context.functionName);
+    }
+    try {
+      return await fn(event, context);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
+  };
+}
+
 export function recordRun(run: RunRecord) {
-  const log = { dataset: run.dataset, runId: run.runId, asOf: run.asOf, status: run.status, reason: run.reason, counts: run.counts, customers: run.customers, written: run.written, deleted: run.deleted, duplicate: run.duplicate ?? false, timings: run.timings };
+  const log = { dataset: run.dataset, runId: run.runId, asOf: run.asOf, status: run.status, reason: run.reason, counts: run.counts, customers: run.customers, written: run.written, deleted: run.deleted, unchanged: run.unchanged, rounds: run.rounds, duplicate: run.duplicate ?? false, timings: run.timings };
   if (run.status === 'failed') logger.warn('run failed', log);
   else logger.info('run finished', log);
   if (run.duplicate) {

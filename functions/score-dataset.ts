@@ -1,26 +1,43 @@
 /**
- * One scoring run for one dataset: read its current sources from S3 (streamed), score with the
- * core, write changed customer items, the reports and the run item. Deterministic: the run id
- * and every output depend only on the sources (keys + ETags), the profile and the as-of date,
- * so a duplicate or retried event converges to the same final state.
+ * One scoring run for one dataset, as its only writer: take the dataset's lease, read its current
+ * sources from S3 (streamed), score with the core, write the changed customer items, the reports,
+ * then publish the run item and LATEST in one transaction; re-list the sources and score again
+ * while they changed during the run; release the lease. Deterministic: the run id and every
+ * output depend only on the sources (keys + ETags), the profile and the as-of date, so a
+ * duplicate or retried event converges to the same final state.
+ *
+ * Pieces: sources.ts (S3), run-id.ts, items.ts (customer items), store.ts (run items, LATEST,
+ * lease), batch-write.ts (DynamoDB writes), redact.ts (failure reasons without row content).
  */
-import { createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveProfile, type Profile } from '../core/config.ts';
-import type { CustomerScore, Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
+import type { Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
 import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
-import { excerpt } from '../core/ingest/rejects.ts';
 import { renderReport } from '../io/report-html.ts';
 import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
-import { isSourceKey, parseUploadKey, reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
-import { customerSk, datasetPk, runSk, segmentKey, tierKey } from './table.ts';
+import { customerItem } from './items.ts';
+import { capReason, safeReason } from './redact.ts';
+import { withRetry, type RetryOptions } from './retry.ts';
+import { reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
+import { getText, listSources, objectStream, SourceReadError, type SourceRef } from './sources.ts';
+import { acquireLease, existingCustomers, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
+import { runIdFor } from './run-id.ts';
+import { datasetPk } from './table.ts';
+
+// The pieces this module used to hold, for existing importers.
+export { customerItem } from './items.ts';
+export { listDatasets, listSources, type SourceRef } from './sources.ts';
+export { runIdFor, sha256 } from './run-id.ts';
+export { LATEST_SK, latestRunId } from './store.ts';
 
 export interface RunDeps {
   s3: S3Client;
@@ -28,13 +45,17 @@ export interface RunDeps {
   bucket: string;
   table: string;
   write?: BatchWriteOptions;
+  /** Retries of single S3 and DynamoDB calls (listing, reading, run items). */
+  retry?: RetryOptions;
   /** Per-dataset profile overrides from the stack; uploads/<ds>/profile.json overrides these. */
   profiles?: Record<string, Record<string, unknown>>;
-  /** Milliseconds clock for timings only (never for results). */
+  /** Milliseconds clock for timings and the lease only (never for results). */
   now?: () => number;
+  /** Who holds the lease (the Lambda request id); a fresh id per run when absent. */
+  owner?: string;
+  /** How long a lease lasts; longer than the function timeout. Default 16 minutes. */
+  leaseMs?: number;
 }
-
-export interface SourceRef { key: string; etag: string; size: number; kind: TableKind }
 
 export interface RunRecord {
   dataset: string;
@@ -55,198 +76,71 @@ export interface RunRecord {
   reports: Record<string, string>;
   /** True when an identical run had already succeeded and nothing was redone. */
   duplicate?: boolean;
+  /** How many times the run scored the dataset because its sources changed while it ran. */
+  rounds?: number;
   /** Why report.html could not be written; the scores and the other reports are written regardless. */
   reportError?: string;
 }
 
-/** List the dataset's current sources (sorted by key) and its optional profile.json. */
-export async function listSources(s3: S3Client, bucket: string, dataset: string) {
-  const sources: SourceRef[] = [];
-  let profile: { key: string; etag: string } | undefined;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${UPLOAD_PREFIX}${dataset}/`, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      const parsed = o.Key ? parseUploadKey(o.Key) : null;
-      if (!parsed || parsed.dataset !== dataset) continue;
-      const etag = (o.ETag ?? '').replace(/"/g, '');
-      if (parsed.kind === 'profile') profile = { key: o.Key!, etag };
-      else if (isSourceKey(o.Key!)) sources.push({ key: o.Key!, etag, size: o.Size ?? 0, kind: parsed.kind });
+export type RunResult = RunRecord & { scoreRun?: ScoreRun };
+
+/** A dataset's run item, as recorded. */
+export const readRun = (db: DynamoDBClient, table: string, dataset: string, runId: string) => readStoredRun<RunRecord>(db, table, dataset, runId);
+
+export const DEFAULT_LEASE_MS = 16 * 60_000;
+/** Scoring rounds a run makes while its sources keep changing under it; later changes wait for their own retried message. */
+export const MAX_ROUNDS = 3;
+/** Retries when recording a failed run: it outlasts a short outage of the table. */
+const RECORD_RETRY: RetryOptions = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 4000 };
+
+/** Score one dataset as of `asOf`, as its only writer. Malformed input yields a failed run (recorded); transient faults throw after recording. */
+export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string, trigger: string): Promise<RunResult> {
+  const now = deps.now ?? Date.now;
+  const lease = await acquireLease(deps.db, deps.table, dataset, deps.owner ?? randomUUID(), now(), deps.leaseMs ?? DEFAULT_LEASE_MS, deps.retry);
+  try {
+    let result: RunResult & { profileEtag?: string };
+    let rounds = 0;
+    for (;;) {
+      result = await scoreOnce(deps, lease, dataset, asOf, trigger);
+      rounds++;
+      // An upload that arrived while this run held the lease was turned away: score it now.
+      const again = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+      if (fingerprint(again) === fingerprint({ sources: result.inputs, profile: result.profileKey ? { key: result.profileKey, etag: result.profileEtag ?? '' } : undefined }) || rounds >= MAX_ROUNDS) break;
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  sources.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { sources, profile };
+    result.rounds = rounds;
+    delete result.profileEtag;
+    return result;
+  } finally {
+    await releaseLease(deps.db, deps.table, lease, deps.retry).catch(() => {}); // it expires on its own
+  }
 }
 
-/** Every dataset with a source or profile under uploads/ (listed flat: some S3-compatible servers ignore Delimiter). */
-export async function listDatasets(s3: S3Client, bucket: string): Promise<string[]> {
-  const names = new Set<string>();
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: UPLOAD_PREFIX, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      const parsed = o.Key ? parseUploadKey(o.Key) : null;
-      if (parsed) names.add(parsed.dataset);
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return [...names].sort();
-}
+const fingerprint = (l: { sources: { key: string; etag: string }[]; profile?: { key: string; etag: string } }) =>
+  JSON.stringify([l.sources.map((s) => [s.key, s.etag]), l.profile ? [l.profile.key, l.profile.etag] : null]);
 
-async function getText(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return out.Body!.transformToString('utf-8');
-}
-
-async function* objectStream(s3: S3Client, bucket: string, key: string): AsyncIterable<Uint8Array> {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  // In Node the body is a Readable: iterate it chunk by chunk, never buffer the whole object.
-  yield* out.Body as unknown as AsyncIterable<Uint8Array>;
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/** Deterministic run id: the as-of date and a hash of the inputs and the resolved profile. */
-export function runIdFor(asOf: string, sources: SourceRef[], profile: Profile | { invalid: string }): string {
-  const inputs = sources.map((s) => `${s.key}\n${s.etag}`).join('\n');
-  return `${asOf}-${sha256(`${inputs}\n${asOf}\n${JSON.stringify(profile)}`).slice(0, 16)}`;
-}
-
-/** Bump when the item layout changes, so every item is rewritten once in the new layout. */
-const ITEM_FORMAT = 'v1';
-
-const num = (x: number | null | undefined): AttributeValue | undefined =>
-  typeof x === 'number' && Number.isFinite(x) ? { N: String(x) } : undefined;
-
-/** A customer item: queryable scores as top-level attributes, the full score as JSON, and a content hash. */
-export function customerItem(dataset: string, asOf: string, c: CustomerScore): Record<string, AttributeValue> {
-  const score = JSON.stringify(c);
-  const attrs: Record<string, AttributeValue | undefined> = {
-    pk: { S: datasetPk(dataset) },
-    sk: { S: customerSk(c.id) },
-    tierKey: { S: tierKey(dataset, c.tier) },
-    segmentKey: { S: segmentKey(dataset, c.rfm.segment) },
-    id: { S: c.id },
-    asOf: { S: asOf },
-    tier: { S: c.tier },
-    segment: { S: c.rfm.segment },
-    clv: num(c.clv),
-    pAlive: num(c.pAlive),
-    expectedPurchases: num(c.expectedPurchases),
-    expectedSpend: num(c.expectedSpend),
-    historicValue: num(c.historicValue),
-    valueAtRisk: num(c.valueAtRisk),
-    r: num(c.rfm.r),
-    f: num(c.rfm.f),
-    m: num(c.rfm.m),
-    churnRisk: { S: c.churnRisk },
-    lifecycleStage: { S: c.lifecycleStage },
-    valueClass: { S: c.valueClass },
-    satisfactionLevel: num(c.satisfactionLevel),
-    frequency: num(c.summary.frequency),
-    recency: num(c.summary.recency),
-    T: num(c.summary.T),
-    netSpend: num(c.summary.netSpend),
-    score: { S: score },
-  };
-  const item = Object.fromEntries(Object.entries(attrs).filter(([, v]) => v !== undefined)) as Record<string, AttributeValue>;
-  // Every attribute derives from (dataset = pk, asOf, score): hashing those is hashing the item.
-  item.hash = { S: sha256(`${ITEM_FORMAT}\n${asOf}\n${score}`) };
-  return item;
-}
-
-/** sk → content hash of the dataset's current customer items. */
-async function existingCustomers(db: DynamoDBClient, table: string, dataset: string): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await db.send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': { S: datasetPk(dataset) }, ':c': { S: 'CUSTOMER#' } },
-      ProjectionExpression: 'sk, #h',
-      ExpressionAttributeNames: { '#h': 'hash' },
-      ExclusiveStartKey: start,
-    }));
-    for (const it of page.Items ?? []) found.set(it.sk.S!, it.hash?.S ?? '');
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return found;
-}
-
-async function putRun(deps: RunDeps, record: RunRecord) {
-  await deps.db.send(new PutItemCommand({
-    TableName: deps.table,
-    Item: {
-      pk: { S: datasetPk(record.dataset) },
-      sk: { S: runSk(record.runId) },
-      runId: { S: record.runId },
-      asOf: { S: record.asOf },
-      status: { S: record.status },
-      ...(record.reason ? { reason: { S: record.reason } } : {}),
-      record: { S: JSON.stringify(record) },
-    },
-  }));
-}
-
-export async function readRun(db: DynamoDBClient, table: string, dataset: string, runId: string): Promise<RunRecord | null> {
-  const out = await db.send(new GetItemCommand({ TableName: table, Key: { pk: { S: datasetPk(dataset) }, sk: { S: runSk(runId) } }, ConsistentRead: true }));
-  return out.Item?.record?.S ? (JSON.parse(out.Item.record.S) as RunRecord) : null;
-}
-
-async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
-  await deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType }));
-}
-
-/** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
-export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
-
-/** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
-function tempRejects(bom: boolean): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
-  const path = join(dir, 'rejects.csv');
-  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
-  return {
-    writer,
-    async upload(deps, key) {
-      writer.close();
-      await deps.s3.send(new PutObjectCommand({
-        Bucket: deps.bucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size, ContentType: 'text/csv; charset=utf-8',
-      }));
-    },
-    dispose() {
-      writer.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Score one dataset as of `asOf`. Malformed input yields a failed run (recorded) and leaves customer items untouched. */
-export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string, trigger: string): Promise<RunRecord & { scoreRun?: ScoreRun }> {
+async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: string, trigger: string): Promise<RunResult & { profileEtag?: string }> {
   const now = deps.now ?? Date.now;
   const t0 = now();
   const timings: Record<string, number> = {};
-  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset);
-  const customText = profileRef ? await getText(deps.s3, deps.bucket, profileRef.key) : '{}';
+  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+  const customText = profileRef ? await getText(deps.s3, deps.bucket, profileRef.key, deps.retry) : '{}';
   let profile: Profile | undefined;
   let profileError: string | undefined;
   try {
     const custom: unknown = JSON.parse(customText);
-    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) throw new Error(`expected a JSON object of settings, got ${customText.slice(0, 40)}`);
+    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) throw new Error('expected a JSON object of settings');
     profile = resolveProfile({ ...deps.profiles?.[dataset], ...custom, asOf });
   } catch (e) {
-    profileError = `${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`;
+    profileError = capReason(`${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`);
   }
-  const runId = runIdFor(asOf, profileRef ? [...sources, { ...profileRef, size: 0, kind: 'customers' }] : sources, profile ?? { invalid: customText });
+  const runId = runIdFor(asOf, profileRef ? [...sources, profileRef] : sources, profile ?? { invalid: customText });
   timings.listMs = now() - t0;
+  const profileEtag = profileRef?.etag;
 
   // Idempotency: if this exact run is the dataset's latest successful one, the table already holds its result.
-  if ((await latestRunId(deps.db, deps.table, dataset)) === runId) {
+  if ((await latestRunId(deps.db, deps.table, dataset, deps.retry)) === runId) {
     const previous = await readRun(deps.db, deps.table, dataset, runId);
-    if (previous?.status === 'succeeded') return { ...previous, duplicate: true };
+    if (previous?.status === 'succeeded') return { ...previous, duplicate: true, profileEtag };
   }
 
   const record: RunRecord = {
@@ -254,27 +148,38 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     counts: {}, customers: 0, written: 0, deleted: 0, unchanged: 0, timings, reports: {},
   };
   const rejectsKey = reportKey(dataset, runId, 'rejects.csv');
+  /** A permanent failure (the input itself): recorded, returned, not retried. */
   const fail = async (reason: string, rejects: Reject[] | ReturnType<typeof tempRejects>) => {
     record.status = 'failed';
-    record.reason = reason;
+    record.reason = capReason(reason);
     if (Array.isArray(rejects)) await putReport(deps, rejectsKey, rejectsCsv(rejects, { bom: profile?.bom ?? true }), 'text/csv; charset=utf-8');
     else await rejects.upload(deps, rejectsKey);
     record.reports.rejects = rejectsKey;
     timings.totalMs = now() - t0;
-    await putRun(deps, record);
-    return record;
+    await putRun(deps.db, deps.table, record, RECORD_RETRY);
+    return { ...record, profileEtag };
+  };
+  /** A transient failure (S3 or DynamoDB unavailable): recorded, then rethrown so the message is retried. */
+  const failTransient = async (e: unknown): Promise<never> => {
+    record.status = 'failed';
+    record.reason = safeReason(`retrying: ${(e as Error).name}: ${(e as Error).message}`);
+    timings.totalMs = now() - t0;
+    await putRun(deps.db, deps.table, record, RECORD_RETRY).catch(() => {});
+    throw e;
   };
 
-  const byKind = (kind: TableKind) => sources.filter((s) => s.kind === kind)
-    .map((s) => ({ name: s.key, stream: objectStream(deps.s3, deps.bucket, s.key), size: s.size }));
-  if (!profile) return fail(profileError!, [{ source: profileRef?.key ?? dataset, line: 0, column: null, reason: 'bad-profile', message: profileError! }]);
-  if (byKind('transactions').length === 0) return fail(`no transaction files under ${UPLOAD_PREFIX}${dataset}/transactions/`, []);
+  if (!profile) return await fail(profileError!, [{ source: profileRef?.key ?? dataset, line: 0, column: null, reason: 'bad-profile', message: profileError! }]);
+  if (!sources.some((s) => s.kind === 'transactions')) {
+    return clearDataset(deps, lease, record, `no transaction files under ${UPLOAD_PREFIX}${dataset}/transactions/: the dataset's customer items and LATEST are removed`, now, t0);
+  }
 
   let t = now();
   let data: Awaited<ReturnType<typeof loadDataset>>;
-  const rejects = tempRejects(profile?.bom ?? true);
-  // `return await` below: the temporary rejects file must outlive its upload (finally disposes it).
+  const rejects = tempRejects(profile.bom ?? true);
   try {
+    let readFault: SourceReadError | undefined;
+    const byKind = (kind: TableKind) => sources.filter((s) => s.kind === kind)
+      .map((s) => ({ name: s.key, stream: objectStream(deps.s3, deps.bucket, s, deps.retry, (e) => { readFault = e; }), size: s.size }));
     try {
       const customers = byKind('customers');
       const surveys = byKind('surveys');
@@ -284,7 +189,9 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
         ...(surveys.length ? { surveys } : {}),
       }, profile, undefined, (r) => rejects.writer.write(r));
     } catch (e) {
-      const message = excerpt((e as Error).message, 600);
+      // The reader wraps stream errors in its own: a fault seen on the S3 stream means S3, not the file.
+      if (readFault) return await failTransient(readFault);
+      const message = safeReason((e as Error).message);
       rejects.writer.write({ source: dataset, line: 0, column: null, reason: 'unusable-file', message });
       return await fail(message, rejects);
     }
@@ -304,66 +211,116 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
     record.customers = run.customers.length;
 
     t = now();
-    const existing = await existingCustomers(deps.db, deps.table, dataset);
-    // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
-    function* requests(): Generator<WriteRequest> {
-      for (const c of run.customers) {
-        const item = customerItem(dataset, asOf, c);
-        const sk = item.sk.S!;
-        const unchanged = existing.get(sk) === item.hash.S;
-        existing.delete(sk);
-        if (unchanged) record.unchanged++;
-        else {
-          record.written++;
-          yield { PutRequest: { Item: item } };
-        }
-      }
-      for (const sk of existing.keys()) {
-        record.deleted++;
-        yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
-      }
+    try {
+      await writeCustomers(deps, record, run);
+    } catch (e) {
+      return await failTransient(e);
     }
-    await batchWrite(deps.db, deps.table, requests(), deps.write);
     timings.writeMs = now() - t;
 
     t = now();
-    const table = scoreTable(run, profile.locale);
-    const scoresKey = reportKey(dataset, runId, 'scores.csv');
-    const summaryKey = reportKey(dataset, runId, 'summary.json');
-    await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
-    const summary = datasetSummary(profile, data, run);
-    await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
-    await rejects.upload(deps, rejectsKey);
-    record.reports = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
-    // The page is a view of the results: a failure to draw it must not fail (and retry) the run.
-    const reportHtmlKey = reportKey(dataset, runId, 'report.html');
-    try {
-      await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
-      record.reports.report = reportHtmlKey;
-    } catch (e) {
-      record.reportError = (e as Error).message;
-    }
+    record.reports = await writeReports(deps, record, profile, data, run, rejects);
     timings.reportMs = now() - t;
 
     record.status = 'succeeded';
     timings.totalMs = now() - t0;
-    await putRun(deps, record);
-    await deps.db.send(new PutItemCommand({
-      TableName: deps.table,
-      Item: { pk: { S: datasetPk(dataset) }, sk: { S: LATEST_SK }, runId: { S: runId }, asOf: { S: asOf } },
-    }));
+    await publishRun(deps.db, deps.table, lease, record, 'set', now(), deps.retry);
     // The scores themselves travel back in memory only (for the local runner's printout).
-    return { ...record, scoreRun: run };
+    return { ...record, scoreRun: run, profileEtag };
   } finally {
     rejects.dispose();
   }
 }
 
-/** The item that points at the dataset's latest successful run. */
-export const LATEST_SK = 'LATEST';
-
-export async function latestRunId(db: DynamoDBClient, table: string, dataset: string): Promise<string | null> {
-  const out = await db.send(new GetItemCommand({ TableName: table, Key: { pk: { S: datasetPk(dataset) }, sk: { S: LATEST_SK } }, ConsistentRead: true }));
-  return out.Item?.runId?.S ?? null;
+/** Write the changed or new customers' items (tagged with the run id) and delete the departed ones. */
+async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
+  const { dataset, asOf, runId } = record;
+  const existing = await existingCustomers(deps.db, deps.table, dataset, deps.retry);
+  record.written = record.unchanged = record.deleted = 0;
+  // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
+  function* requests(): Generator<WriteRequest> {
+    for (const c of run.customers) {
+      const item = customerItem(dataset, asOf, c, runId);
+      const sk = item.sk.S!;
+      const unchanged = existing.get(sk) === item.hash.S;
+      existing.delete(sk);
+      if (unchanged) record.unchanged++;
+      else {
+        record.written++;
+        yield { PutRequest: { Item: item } };
+      }
+    }
+    for (const sk of existing.keys()) {
+      record.deleted++;
+      yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
+    }
+  }
+  await batchWrite(deps.db, deps.table, requests(), deps.write);
 }
 
+/** A dataset without transaction files: remove its customer items, then LATEST with the run item. */
+async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note: string, now: () => number, t0: number): Promise<RunResult> {
+  const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
+  const pk = datasetPk(record.dataset);
+  await batchWrite(deps.db, deps.table, [...existing.keys()].map((sk) => ({ DeleteRequest: { Key: { pk: { S: pk }, sk: { S: sk } } } })), deps.write);
+  record.deleted = existing.size;
+  record.status = 'succeeded';
+  record.reason = note;
+  record.timings.totalMs = now() - t0;
+  await publishRun(deps.db, deps.table, lease, record, 'delete', now(), deps.retry);
+  return record;
+}
+
+// --- reports: reports/<dataset>/<run>/… ----------------------------------------------------------
+
+/** Write the run's reports (scores.csv, summary.json, rejects.csv, report.html); returns their keys by name. */
+async function writeReports(
+  deps: RunDeps, record: RunRecord, profile: Profile, data: Awaited<ReturnType<typeof loadDataset>>, run: ScoreRun, rejects: ReturnType<typeof tempRejects>,
+): Promise<Record<string, string>> {
+  const { dataset, runId } = record;
+  const table = scoreTable(run, profile.locale);
+  const scoresKey = reportKey(dataset, runId, 'scores.csv');
+  const summaryKey = reportKey(dataset, runId, 'summary.json');
+  const rejectsKey = reportKey(dataset, runId, 'rejects.csv');
+  await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
+  const summary = datasetSummary(profile, data, run);
+  await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
+  await rejects.upload(deps, rejectsKey);
+  const keys: Record<string, string> = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
+  // The page is a view of the results: a failure to draw it must not fail (and retry) the run.
+  const reportHtmlKey = reportKey(dataset, runId, 'report.html');
+  try {
+    await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
+    keys.report = reportHtmlKey;
+  } catch (e) {
+    record.reportError = capReason((e as Error).message);
+  }
+  return keys;
+}
+
+async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
+  await withRetry(() => deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType })), deps.retry);
+}
+
+/** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
+export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
+
+/** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
+function tempRejects(bom: boolean): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
+  const path = join(dir, 'rejects.csv');
+  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
+  return {
+    writer,
+    async upload(deps, key) {
+      writer.close();
+      await withRetry(() => deps.s3.send(new PutObjectCommand({
+        Bucket: deps.bucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size, ContentType: 'text/csv; charset=utf-8',
+      })), deps.retry);
+    },
+    dispose() {
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

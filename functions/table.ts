@@ -5,15 +5,22 @@
  * - customer: pk `DATASET#<ds>`, sk `CUSTOMER#<id>` — latest scores and the statistics behind them.
  * - run:      pk `DATASET#<ds>`, sk `RUN#<runId>`   — inputs, counts, model parameters, timings, status.
  * - latest:   pk `DATASET#<ds>`, sk `LATEST`        — the id of the latest successful run.
- * Indexes (sparse: only customer items carry their keys), both ordered by CLV:
- * - ByTier:    tierKey `<ds>#TIER#<tier>`          , clv (number)
- * - BySegment: segmentKey `<ds>#SEGMENT#<segment>` , clv (number)
+ * - lease:    pk `DATASET#<ds>`, sk `LEASE`         — held by the one run writing the dataset.
+ * Indexes (sparse: only customer items carry their keys), both ordered by CLV, projecting the
+ * listing attributes only (INCLUDE), so an item write costs one index write unit, not the whole item:
+ * - ByTier:    tierKey `<ds>#TIER#<Tier>`          , clv (number)   e.g. `shop#TIER#Platinum`
+ * - BySegment: segmentKey `<ds>#SEGMENT#<Segment>` , clv (number)   e.g. `shop#SEGMENT#At risk`
+ * (tier and segment in the keys are the English names of the scores table; the items' `tier` and
+ * `segment` attributes hold the machine values, `platinum`, `atRisk`.)
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export type AttributeType = 'S' | 'N';
 export interface KeyDef { name: string; type: AttributeType }
-export interface IndexDef { indexName: string; partitionKey: KeyDef; sortKey: KeyDef }
+export interface IndexDef { indexName: string; partitionKey: KeyDef; sortKey: KeyDef; include: string[] }
+
+/** What a tier or segment listing shows; everything else is one GetItem away. */
+export const LISTING_ATTRIBUTES = ['id', 'tier', 'segment', 'pAlive', 'expectedPurchases', 'historicValue', 'valueAtRisk', 'churnRisk', 'lifecycleStage', 'valueClass', 'asOf'];
 
 export const TABLE_KEYS = {
   partitionKey: { name: 'pk', type: 'S' } as KeyDef,
@@ -21,8 +28,8 @@ export const TABLE_KEYS = {
 };
 
 export const TABLE_INDEXES: IndexDef[] = [
-  { indexName: 'ByTier', partitionKey: { name: 'tierKey', type: 'S' }, sortKey: { name: 'clv', type: 'N' } },
-  { indexName: 'BySegment', partitionKey: { name: 'segmentKey', type: 'S' }, sortKey: { name: 'clv', type: 'N' } },
+  { indexName: 'ByTier', partitionKey: { name: 'tierKey', type: 'S' }, sortKey: { name: 'clv', type: 'N' }, include: LISTING_ATTRIBUTES },
+  { indexName: 'BySegment', partitionKey: { name: 'segmentKey', type: 'S' }, sortKey: { name: 'clv', type: 'N' }, include: LISTING_ATTRIBUTES },
 ];
 
 export const datasetPk = (dataset: string) => `DATASET#${dataset}`;
@@ -49,7 +56,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
         { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: i.include },
     })),
   };
 }

@@ -4,7 +4,10 @@ import { decodeEventKey, isSourceKey, parseUploadKey } from './s3-keys.ts';
 
 export interface DatasetMessages { dataset: string; messageIds: string[] }
 
-/** Group SQS messages (each wrapping an S3 notification) by dataset; ignores test events and keys outside the layout. */
+/**
+ * Group SQS messages (each wrapping S3 notifications: created or removed objects) by dataset;
+ * ignores test events and keys outside the layout.
+ */
 export function datasetsFromSqs(event: SQSEvent): DatasetMessages[] {
   const byDataset = new Map<string, string[]>();
   for (const message of event.Records) {

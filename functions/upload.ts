@@ -1,30 +1,32 @@
 /**
- * Upload handler: SQS messages wrapping S3 notifications → rescore each touched dataset from its
- * current sources. Failed messages are reported individually (partial batch response) so SQS
- * retries only those; a malformed file is not a failure of the message: its run is recorded failed.
+ * Upload handler: SQS messages wrapping S3 notifications (objects created or removed) → rescore
+ * each touched dataset from its current sources. Failed messages are reported individually
+ * (partial batch response) so SQS retries only those: a transient fault, or a dataset another run
+ * is scoring. A malformed file is not a failure of the message: its run is recorded failed.
  */
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { ScoreRun } from '../core/types.ts';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
 import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
-import { logger, metrics, recordRun, tracer } from './observability.ts';
-import { scoreDataset, type RunDeps, type RunRecord } from './score-dataset.ts';
+import { logger, metrics, recordRun, tracer, withLambdaContext } from './observability.ts';
+import { scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
 import { datasetsFromSqs } from './upload-event.ts';
 
 export interface UploadContext { deps: RunDeps; asOf: () => string }
 
 export function createUploadHandler(ctx: UploadContext) {
-  return async (event: SQSEvent): Promise<SQSBatchResponse & { runs: (RunRecord & { scoreRun?: ScoreRun })[] }> => {
+  return async (event: SQSEvent, requestId?: string): Promise<SQSBatchResponse & { runs: RunResult[] }> => {
     const failed = new Set<string>();
-    const runs: (RunRecord & { scoreRun?: ScoreRun })[] = [];
+    const runs: RunResult[] = [];
     const asOf = ctx.asOf();
     for (const { dataset, messageIds } of datasetsFromSqs(event)) {
       try {
-        const run = await scoreDataset(ctx.deps, dataset, asOf, 'upload');
+        const run = await scoreDataset({ ...ctx.deps, owner: requestId ? `${requestId}:${dataset}` : undefined }, dataset, asOf, 'upload');
         recordRun(run);
         runs.push(run);
       } catch (e) {
-        logger.error('scoring failed; messages will be retried', { dataset, error: e as Error });
+        const error = e as Error;
+        if (error.name === 'DatasetBusyError') logger.info('dataset busy; messages will be retried', { dataset });
+        else logger.error('scoring failed; messages will be retried', { dataset, error: { name: error.name, message: error.message } });
         for (const id of messageIds) failed.add(id);
       }
     }
@@ -32,21 +34,14 @@ export function createUploadHandler(ctx: UploadContext) {
   };
 }
 
-function envContext(): UploadContext {
-  const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
-  return {
-    deps: { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() },
-    asOf: () => todayIn(timeZone),
-  };
+export function envDeps(): RunDeps {
+  return { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() };
 }
 
 let lazy: ReturnType<typeof createUploadHandler> | undefined;
-export const handler = async (event: SQSEvent): Promise<SQSBatchResponse> => {
-  lazy ??= createUploadHandler(envContext());
-  try {
-    const { batchItemFailures } = await lazy(event);
-    return { batchItemFailures };
-  } finally {
-    metrics.publishStoredMetrics();
-  }
-};
+export const handler = withLambdaContext(async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
+  lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone) });
+  const { batchItemFailures } = await lazy(event, context?.awsRequestId);
+  return { batchItemFailures };
+});

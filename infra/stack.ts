@@ -1,6 +1,9 @@
 /**
- * The serverless batch: exports bucket → (S3 notification) → SQS (+DLQ) → upload Lambda → DynamoDB,
- * and an EventBridge Scheduler schedule that rescores every dataset nightly in the business's time zone.
+ * The serverless batch: exports bucket → (S3 notification: created or removed) → SQS (+DLQ) →
+ * upload Lambda → DynamoDB, and an EventBridge Scheduler schedule that starts a Step Functions
+ * state machine nightly in the business's time zone: list the datasets, then a Map state scores
+ * each dataset in its own Lambda invocation with its own retries, so one failing dataset does not
+ * hold up the others.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +19,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, type KeyDef } from '../functions/table.ts';
@@ -36,13 +41,20 @@ export interface PyramidStackProps extends StackProps {
   retainData?: boolean;
 }
 
+/** Days the reports of a run are kept (the run item in DynamoDB keeps its counts and keys). */
+const REPORT_RETENTION_DAYS = 90;
+/** Datasets the nightly Map scores at once: bounds the DynamoDB write load. */
+const NIGHTLY_CONCURRENCY = 4;
+
 const attr = (k: KeyDef) => ({ name: k.name, type: k.type === 'N' ? dynamodb.AttributeType.NUMBER : dynamodb.AttributeType.STRING });
 
 export class PyramidStack extends Stack {
   readonly bucket: s3.Bucket;
   readonly table: dynamodb.Table;
   readonly uploadFunction: NodejsFunction;
+  readonly nightlyListFunction: NodejsFunction;
   readonly nightlyFunction: NodejsFunction;
+  readonly nightlyStateMachine: sfn.StateMachine;
   readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: PyramidStackProps = {}) {
@@ -72,7 +84,10 @@ export class PyramidStack extends Stack {
       versioned: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'exports/',
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(2) },
+        { prefix: REPORT_PREFIX, expiration: Duration.days(REPORT_RETENTION_DAYS) },
+      ],
       removalPolicy,
     });
 
@@ -82,6 +97,7 @@ export class PyramidStack extends Stack {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: props.retainData !== false,
       removalPolicy,
     });
     for (const index of TABLE_INDEXES) {
@@ -89,7 +105,8 @@ export class PyramidStack extends Stack {
         indexName: index.indexName,
         partitionKey: attr(index.partitionKey),
         sortKey: attr(index.sortKey),
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: index.include,
       });
     }
 
@@ -107,8 +124,11 @@ export class PyramidStack extends Stack {
       visibilityTimeout: Duration.minutes(90),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 3 },
     });
-    for (const suffix of NOTIFICATION_SUFFIXES) {
-      this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(queue), { prefix: UPLOAD_PREFIX, suffix });
+    // Created and removed: deleting a dataset's last file removes its items and LATEST.
+    for (const event of [s3.EventType.OBJECT_CREATED, s3.EventType.OBJECT_REMOVED]) {
+      for (const suffix of NOTIFICATION_SUFFIXES) {
+        this.bucket.addEventNotification(event, new s3n.SqsDestination(queue), { prefix: UPLOAD_PREFIX, suffix });
+      }
     }
 
     const environment = {
@@ -120,9 +140,9 @@ export class PyramidStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: 'CustomerPyramid',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const makeFunction = (name: string, entry: string, description: string) => new NodejsFunction(this, name, {
+    const makeFunction = (name: string, entry: string, description: string, handler = 'handler') => new NodejsFunction(this, name, {
       entry: path.join(root, entry),
-      handler: 'handler',
+      handler,
       description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -149,22 +169,26 @@ export class PyramidStack extends Stack {
       // Notifications of one multi-file upload arrive within seconds: batch them into one run.
       maxBatchingWindow: Duration.seconds(5),
       reportBatchItemFailures: true,
-      // At most two runs at once: bounds DynamoDB write load and overlapping runs of one dataset.
+      // At most two runs at once: bounds DynamoDB write load (one dataset has one writer: its lease).
       maxConcurrency: 2,
     }));
-    this.nightlyFunction = makeFunction('NightlyFunction', 'functions/nightly.ts', 'Rescores every dataset as of the new day');
+    this.nightlyListFunction = makeFunction('NightlyListFunction', 'functions/nightly.ts', 'Lists the datasets to rescore tonight', 'listHandler');
+    this.nightlyFunction = makeFunction('NightlyFunction', 'functions/nightly.ts', 'Rescores one dataset as of the new day', 'scoreHandler');
 
     // --- least privilege: source prefixes read-only, reports prefix write-only, this table only ----
-    for (const fn of [this.uploadFunction, this.nightlyFunction]) {
+    for (const fn of [this.uploadFunction, this.nightlyFunction, this.nightlyListFunction]) {
       fn.addToRolePolicy(new iam.PolicyStatement({
         actions: ['s3:ListBucket'],
         resources: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': [UPLOAD_PREFIX, `${UPLOAD_PREFIX}*`] } },
       }));
+    }
+    for (const fn of [this.uploadFunction, this.nightlyFunction]) {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${UPLOAD_PREFIX}*`)] }));
       fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${REPORT_PREFIX}*`)] }));
       fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        // DeleteItem releases the lease; ConditionCheckItem fences the publishing transaction with it.
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
         resources: [this.table.tableArn],
       }));
     }
@@ -175,6 +199,36 @@ export class PyramidStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    // One Lambda invocation per dataset: a dataset that fails, times out or runs out of memory is
+    // retried on its own and then caught, and the Map goes on with the others.
+    const scoreOne = new tasks.LambdaInvoke(this, 'ScoreDataset', {
+      lambdaFunction: this.nightlyFunction,
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    scoreOne.addRetry({ errors: ['States.ALL'], interval: Duration.minutes(1), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    scoreOne.addCatch(new sfn.Pass(this, 'DatasetFailed', {
+      parameters: { 'dataset.$': '$.dataset', status: 'error', 'error.$': '$.error.Error' },
+    }), { resultPath: '$.error' });
+    const eachDataset = new sfn.Map(this, 'EachDataset', {
+      itemsPath: sfn.JsonPath.stringAt('$.datasets'),
+      itemSelector: { 'dataset.$': '$$.Map.Item.Value', 'asOf.$': '$.asOf' },
+      maxConcurrency: NIGHTLY_CONCURRENCY,
+      resultPath: '$.results',
+    });
+    eachDataset.itemProcessor(scoreOne);
+    const listDatasets = new tasks.LambdaInvoke(this, 'ListDatasets', { lambdaFunction: this.nightlyListFunction, payloadResponseOnly: true, retryOnServiceExceptions: true });
+    listDatasets.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(30), maxAttempts: 3, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
+    this.nightlyStateMachine = new sfn.StateMachine(this, 'Nightly', {
+      definitionBody: sfn.DefinitionBody.fromChainable(listDatasets.next(eachDataset)),
+      timeout: Duration.hours(12),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'NightlyStateMachineLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
     new scheduler.Schedule(this, 'NightlyRescore', {
       description: `Rescore every dataset at ${String(schedule.hour).padStart(2, '0')}:${String(schedule.minute).padStart(2, '0')} ${timeZone}`,
       schedule: scheduler.ScheduleExpression.cron({
@@ -182,7 +236,7 @@ export class PyramidStack extends Stack {
         hour: String(schedule.hour),
         timeZone: TimeZoneOf(timeZone),
       }),
-      target: new targets.LambdaInvoke(this.nightlyFunction, {
+      target: new targets.StepFunctionsStartExecution(this.nightlyStateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ source: 'nightly-schedule' }),
         retryAttempts: 2,
         deadLetterQueue: scheduleDeadLetters,
@@ -193,7 +247,7 @@ export class PyramidStack extends Stack {
     }
 
     // --- alarms ----------------------------------------------------------------------------------
-    for (const [name, fn] of [['Upload', this.uploadFunction], ['Nightly', this.nightlyFunction]] as const) {
+    for (const [name, fn] of [['Upload', this.uploadFunction], ['Nightly', this.nightlyFunction], ['NightlyList', this.nightlyListFunction]] as const) {
       new cloudwatch.Alarm(this, `${name}Errors`, {
         alarmDescription: `${name} function reported errors`,
         metric: fn.metricErrors({ period: Duration.minutes(5) }),
@@ -203,6 +257,23 @@ export class PyramidStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
+    // A run recorded failed (bad input, or a fault that outlasted its retries) and a failed nightly execution.
+    new cloudwatch.Alarm(this, 'FailedRuns', {
+      alarmDescription: 'A scoring run was recorded failed (its run item says why)',
+      metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'FailedRuns', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new cloudwatch.Alarm(this, 'NightlyExecutionsFailed', {
+      alarmDescription: 'The nightly state machine failed or timed out',
+      metric: this.nightlyStateMachine.metricFailed({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     for (const [name, q] of [['UploadDeadLetters', this.deadLetterQueue], ['ScheduleDeadLetters', scheduleDeadLetters]] as const) {
       new cloudwatch.Alarm(this, `${name}Depth`, {
         alarmDescription: `Messages waiting in ${name}`,
@@ -214,20 +285,27 @@ export class PyramidStack extends Stack {
       });
     }
 
-    // --- cdk-nag findings accepted, each with its reason -------------------------------------------
+    // --- cdk-nag findings accepted, each on the constructs it concerns, with its reason -----------
     const bucketArn = `<${this.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-    const nightlyArn = `<${this.getLogicalId(this.nightlyFunction.node.defaultChild as lambda.CfnFunction)}.Arn>`;
-    const accepted: [string, string][] = [
-      ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'AWSLambdaBasicExecutionRole only allows a function to write its own CloudWatch logs (ours and the CDK bucket-notification helper).'],
-      ['AwsSolutions-IAM5[Resource::*]',
-        'X-Ray PutTraceSegments/PutTelemetryRecords and the CDK bucket-notification helper\'s PutBucketNotification have no resource-level permissions.'],
-      [`AwsSolutions-IAM5[Resource::${bucketArn}/${UPLOAD_PREFIX}*]`, 'Read access to the objects under uploads/ only: a dataset\'s sources are any keys there.'],
-      [`AwsSolutions-IAM5[Resource::${bucketArn}/${REPORT_PREFIX}*]`, 'Write access to the objects under reports/ only: each run writes its own keys there.'],
-      [`AwsSolutions-IAM5[Resource::${nightlyArn}:*]`, 'The scheduler may invoke any version or alias of the nightly function, and nothing else.'],
-      ['AwsSolutions-L1', 'nodejs22.x is the runtime the project builds and tests for (esbuild target node22); raise it deliberately, not implicitly.'],
-    ];
-    for (const [id, reason] of accepted) Validations.of(this).acknowledge({ id, reason });
+    const ack = (scope: Construct, id: string, reason: string) => Validations.of(scope).acknowledge({ id, reason });
+    const basicRole = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]';
+    const notificationHelper = this.node.tryFindChild('BucketNotificationsHandler050a0587b7544547bf325f094a3db834');
+    for (const scope of [this.uploadFunction, this.nightlyFunction, this.nightlyListFunction, ...(notificationHelper ? [notificationHelper] : [])]) {
+      ack(scope, basicRole, 'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch logs.');
+    }
+    for (const fn of [this.uploadFunction, this.nightlyFunction, this.nightlyListFunction]) {
+      ack(fn, 'AwsSolutions-IAM5[Resource::*]', 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing), which have no resource-level permissions.');
+      ack(fn, 'AwsSolutions-L1', 'nodejs22.x is the runtime the project builds and tests for (esbuild target node22); raise it deliberately, not implicitly.');
+    }
+    for (const fn of [this.uploadFunction, this.nightlyFunction]) {
+      ack(fn, `AwsSolutions-IAM5[Resource::${bucketArn}/${UPLOAD_PREFIX}*]`, 'Read access to the objects under uploads/ only: a dataset\'s sources are any keys there.');
+      ack(fn, `AwsSolutions-IAM5[Resource::${bucketArn}/${REPORT_PREFIX}*]`, 'Write access to the objects under reports/ only: each run writes its own keys there.');
+    }
+    ack(this.nightlyStateMachine, 'AwsSolutions-IAM5[Resource::*]', 'X-Ray tracing and CloudWatch Logs delivery actions of the state machine have no resource-level permissions.');
+    for (const fn of [this.nightlyFunction, this.nightlyListFunction]) {
+      const arn = `<${this.getLogicalId(fn.node.defaultChild as lambda.CfnFunction)}.Arn>`;
+      ack(this.nightlyStateMachine, `AwsSolutions-IAM5[Resource::${arn}:*]`, 'The state machine may invoke any version of its two nightly functions, and nothing else.');
+    }
 
     new CfnOutput(this, 'BucketName', { value: this.bucket.bucketName });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });

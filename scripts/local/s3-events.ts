@@ -1,6 +1,6 @@
 /**
- * Turn s3rver's bucket events into the SQS event the deployed stack delivers to the upload
- * handler. s3rver sends raw keys and fires for every key; real S3 URL-encodes keys (space as `+`)
+ * Turn s3rver's bucket events (objects created and removed) into the SQS event the deployed stack
+ * delivers to the upload handler. s3rver sends raw keys and fires for every key; real S3 URL-encodes keys (space as `+`)
  * and fires only for keys matching the notification's prefix and suffix filters (case-sensitive).
  */
 import type { S3EventRecord, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -18,7 +18,7 @@ export function toSqsEvent(events: RawS3Event[]): SQSEvent | null {
   const records: SQSRecord[] = [];
   for (const event of events) {
     for (const r of event.Records) {
-      if (!r.eventName.startsWith('ObjectCreated:') || !matchesTrigger(r.s3.object.key)) continue;
+      if (!/^Object(Created|Removed):/.test(r.eventName) || !matchesTrigger(r.s3.object.key)) continue;
       const s3Record = {
         ...r,
         eventSource: 'aws:s3',

@@ -60,7 +60,12 @@ describe('PyramidStack', () => {
     const config = Object.values(notifications)[0].Properties.NotificationConfiguration;
     const filters = config.QueueConfigurations.map((q: { Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }) =>
       Object.fromEntries(q.Filter.Key.FilterRules.map((r) => [r.Name.toLowerCase(), r.Value])));
-    expect(filters.map((f: { suffix: string }) => f.suffix).sort()).toEqual(['.csv', '.gz', '.jsonl', '.tsv', '.txt', '.xlsx', '/profile.json']);
+    const suffixes = ['.csv', '.gz', '.jsonl', '.tsv', '.txt', '.xlsx', '/profile.json'];
+    // Created and removed objects both notify: deleting a dataset's last file clears its items.
+    const events = config.QueueConfigurations.flatMap((q: { Events: string[] }) => q.Events);
+    expect(events.filter((e: string) => e === 's3:ObjectCreated:*').length).toBe(suffixes.length);
+    expect(events.filter((e: string) => e === 's3:ObjectRemoved:*').length).toBe(suffixes.length);
+    expect([...new Set(filters.map((f: { suffix: string }) => f.suffix))].sort()).toEqual(suffixes);
     expect(new Set(filters.map((f: { prefix: string }) => f.prefix))).toEqual(new Set(['uploads/']));
     template.hasResourceProperties('AWS::SQS::Queue', {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
@@ -70,9 +75,9 @@ describe('PyramidStack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
-  it('runs both handlers on nodejs22.x with tracing and the table, bucket and time zone in the environment', () => {
+  it('runs the three handlers on nodejs22.x with tracing and the table, bucket and time zone in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
-    expect(fns.length).toBe(2);
+    expect(fns.length).toBe(3);
     for (const fn of fns) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Timeout).toBe(900);
@@ -82,6 +87,8 @@ describe('PyramidStack', () => {
   });
 
   it('scopes IAM to the uploads/ and reports/ prefixes and to the table', () => {
+    const list = statementsFor(template, 'NightlyListFunctionServiceRole');
+    expect(list.flatMap(actions).filter((a) => !a.startsWith('xray:')).sort()).toEqual(['s3:ListBucket']);
     for (const role of ['UploadFunctionServiceRole', 'NightlyFunctionServiceRole']) {
       const statements = statementsFor(template, role);
       const s3Statements = statements.filter((s) => actions(s).some((a) => a.startsWith('s3:')));
@@ -92,7 +99,7 @@ describe('PyramidStack', () => {
       expect(byAction['s3:ListBucket'].Condition).toEqual({ StringLike: { 's3:prefix': ['uploads/', 'uploads/*'] } });
       const dynamo = statements.filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')));
       expect(dynamo.length).toBe(1);
-      expect(actions(dynamo[0]).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+      expect(actions(dynamo[0]).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
       expect(JSON.stringify(dynamo[0].Resource)).toMatch(/Scores.*Arn/);
       // Nothing grants every action of a service or every resource except X-Ray (which has no resource-level permissions).
       for (const s of statements) {
@@ -106,7 +113,7 @@ describe('PyramidStack', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',
       ScheduleExpressionTimezone: 'Asia/Shanghai',
-      Target: Match.objectLike({ RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }), DeadLetterConfig: Match.anyValue() }),
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('^Nightly') }, RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }), DeadLetterConfig: Match.anyValue() }),
     });
     const other = synth({ timeZone: 'Europe/Berlin', schedule: { hour: 4, minute: 30 } }).template;
     other.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 4 * * ? *)', ScheduleExpressionTimezone: 'Europe/Berlin' });
@@ -122,10 +129,52 @@ describe('PyramidStack', () => {
     }
   });
 
-  it('alarms on function errors and on dead-letter depth', () => {
+  it('alarms on function errors, failed runs, failed nightly executions and dead-letter depth', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
-    expect(alarms.filter((m) => m === 'Errors').length).toBe(2);
+    expect(alarms.filter((m) => m === 'Errors').length).toBe(3);
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length).toBe(2);
+    expect(alarms).toContain('ExecutionsFailed');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedRuns', Namespace: 'CustomerPyramid', Dimensions: [{ Name: 'service', Value: 'customer-pyramid' }] });
+  });
+
+  it('rescores nightly one dataset per Lambda invocation: a Map state with retries and a catch per dataset', () => {
+    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines.length).toBe(1);
+    const props = machines[0].Properties;
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    expect(props.LoggingConfiguration.Level).toBe('ALL');
+    // The definition is a Fn::Join of strings and function ARNs: keep the strings, drop the references.
+    const parts = props.DefinitionString['Fn::Join'][1] as unknown[];
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : '"ARN"')).join('').replace(/""ARN""/g, '"ARN"'));
+    expect(definition.StartAt).toBe('ListDatasets');
+    const list = definition.States.ListDatasets;
+    expect(list.Next).toBe('EachDataset');
+    expect(list.Retry.some((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.ALL'))).toBe(true);
+    const map = definition.States.EachDataset;
+    expect(map.Type).toBe('Map');
+    expect(map.ItemsPath).toBe('$.datasets');
+    expect(map.MaxConcurrency).toBeGreaterThan(1);
+    expect(map.ItemSelector).toEqual({ 'dataset.$': '$$.Map.Item.Value', 'asOf.$': '$.asOf' });
+    const score = map.ItemProcessor.States.ScoreDataset;
+    expect(score.Retry.find((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('States.ALL'))).toMatchObject({ MaxAttempts: 3, BackoffRate: 2, JitterStrategy: 'FULL' });
+    expect(score.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'DatasetFailed' })]);
+    expect(map.ItemProcessor.States.DatasetFailed.Type).toBe('Pass');
+    // The state machine may invoke the two nightly functions and nothing else.
+    const sfnStatements = statementsFor(template, 'NightlyRole');
+    expect(sfnStatements.filter((s) => actions(s).includes('lambda:InvokeFunction')).flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r)).join(' ')).not.toMatch(/UploadFunction/);
+  });
+
+  it('keeps the table safe and cheap to write: deletion protection, listing attributes only in the indexes; reports expire', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      DeletionProtectionEnabled: true,
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'ByTier', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['id', 'pAlive', 'churnRisk']) } })]),
+    });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([
+        Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } }),
+        Match.objectLike({ Prefix: 'reports/', ExpirationInDays: 90 }),
+      ]) },
+    });
   });
 
   it('has no unacknowledged AwsSolutions findings', () => {
