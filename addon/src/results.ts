@@ -4,6 +4,7 @@
  */
 import type { Locale, ScoreRun } from '../../core/types.ts';
 import { scoreTable } from '../../core/report/index.ts';
+import { fitGrid, freshSheet } from './grid.ts';
 import './gas.ts';
 
 const TIER_COLOURS: Record<string, string> = {
@@ -35,15 +36,14 @@ function findColumn(header: string[], words: string[]): number {
 }
 
 export function writeResults(run: ScoreRun, locale: Locale): { sheetName: string; rows: number } {
-  const ss = SpreadsheetApp.getActive();
   const name = RESULTS_SHEET[locale];
-  const sheet = ss.getSheetByName(name) ?? ss.insertSheet(name);
-  sheet.clear();
-  for (const c of sheet.getCharts()) sheet.removeChart(c);
+  const sheet = freshSheet(name);
 
   const table = scoreTable(run, locale);
   const width = table.header.length;
   const values: (string | number)[][] = [table.header, ...table.rows];
+  // The table, an empty column, the 4-column summary block; rows for the block and its chart.
+  fitGrid(sheet, Math.max(values.length, 7 + run.tiers.length + 20), width + 5);
   sheet.getRange(1, 1, values.length, width).setValues(values);
 
   // Colour by the machine keys (the table holds labels), matched through the id column.
