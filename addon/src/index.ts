@@ -2,5 +2,5 @@
 export { onOpen, onInstall, showSidebar } from './menu.ts';
 export { getSheetInfo, detectColumns, runSegmentation, getProgress } from './sidebar.ts';
 export {
-  PYRAMID_RFM, PYRAMID_CLV, PYRAMID_TIER, PYRAMID_RETENTION, PYRAMID_NPS, PYRAMID_CSAT, PYRAMID_SATISFACTION,
+  PYRAMID_SCORES, PYRAMID_RFM, PYRAMID_CLV, PYRAMID_TIER, PYRAMID_RETENTION, PYRAMID_NPS, PYRAMID_CSAT, PYRAMID_SATISFACTION,
 } from './custom.ts';

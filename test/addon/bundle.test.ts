@@ -12,7 +12,7 @@ import { FakeSpreadsheet, loadBundle, makeServices } from './fakes.ts';
 import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const CUSTOM = ['PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
+const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
 const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress'];
 
 let code = '';
@@ -132,6 +132,41 @@ describe('custom functions in the sandbox', () => {
     expect(() => g.PYRAMID_RETENTION(ids, dates, '2024-07-01', 'decade')).toThrow(/PYRAMID_RETENTION: period must be one of/);
     expect(() => g.PYRAMID_RFM([['a'], ['b']], [['soon'], ['2024-01-01']], [[1], [-5]], '2024-07-01'))
       .toThrow(/^PYRAMID_RFM: no usable rows in the ranges \(first problem: row 1: /);
+  });
+
+  it('PYRAMID_SCORES keeps numeric ids numeric and speaks the sheet\'s language', () => {
+    const { g } = sandbox(new FakeSpreadsheet('zh_CN'));
+    const numeric = lines.map((l) => [Number(l.id.slice(1))]);
+    const out = g.PYRAMID_SCORES(numeric, dates, amounts, '2024/07/01', 'model=bgnbd') as unknown[][];
+    expect(out[0][0]).toBe('客户编号');
+    expect(out[0]).toContain('活跃概率');
+    expect(out.slice(1).every((r) => typeof r[0] === 'number')).toBe(true);
+    const en = g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', [['locale', 'en'], ['model', 'bgnbd']]) as unknown[][];
+    expect(en[0].slice(0, 2)).toEqual(['Customer', 'First purchase']);
+    expect(en.slice(1).every((r) => typeof r[0] === 'string')).toBe(true);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'horizon=26; discont=0.1')).toThrow(/PYRAMID_SCORES: unknown option "discont" \(known: horizon, discount/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'horizon 26')).toThrow(/options must be "key=value; …"/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', [[1, 2, 3]])).toThrow(/two-column range/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'model=magic')).toThrow(/model must be one of/);
+  });
+
+  it('as_of accepts what the date columns accept: date cells, serials, 2024/07/01, 7/1/2024 in the sheet\'s order', () => {
+    const { g } = sandbox();
+    const want = JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, '2024-07-01'));
+    for (const asOf of ['2024/07/01', '2024/7/1', '7/1/2024', 45474, '45474', '20240701', '2024年7月1日', [[sheetDate('2024-07-01', 8)]]]) {
+      expect(JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, asOf)), JSON.stringify(asOf)).toBe(want);
+    }
+    // A German sheet reads 1/7/2024 day first; a day above 12 settles the order whatever the locale.
+    const de = sandbox(new FakeSpreadsheet('de_DE')).g;
+    expect(JSON.stringify(de.PYRAMID_RFM(ids, dates, amounts, '1/7/2024'))).toBe(want);
+    expect(JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, '6/30/2024'))).toBe(JSON.stringify(de.PYRAMID_RFM(ids, dates, amounts, '30/6/2024')));
+  });
+
+  it('PYRAMID_TIER reads amounts as the amount column does; rates above 1 are refused unless written as %', () => {
+    const { g } = sandbox();
+    expect(g.PYRAMID_TIER([['¥50'], ['1,234.50'], ['(12.00)'], [7]], 'zeithaml')).toEqual(g.PYRAMID_TIER([[50], [1234.5], [-12], [7]], 'zeithaml'));
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 10)).toThrow(/PYRAMID_CLV: discount_rate must be from 0 to 1 \(0.1 = 10 %\), got 10; write "10%"/);
+    expect(JSON.stringify(g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, '10%'))).toBe(JSON.stringify(g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 0.1)));
   });
 
   it('PYRAMID_NPS and PYRAMID_CSAT follow the standard definitions', () => {
