@@ -291,6 +291,7 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
     return api;
   };
   const pad = (n: number) => String(n).padStart(2, '0');
+  const formats = new Map<string, Intl.DateTimeFormat>();
   const globals: Record<string, unknown> = {
     SpreadsheetApp: {
       getActive: () => book,
@@ -309,8 +310,9 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
     Utilities: {
       formatDate(d: Date, tz: string, pattern: string) {
         if (pattern !== 'yyyy-MM-dd') throw new Error(`fake Utilities.formatDate: pattern ${pattern} not supported`);
-        const parts = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric' })
-          .formatToParts(new Date(d.getTime()));
+        let f = formats.get(tz);
+        if (!f) formats.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric' })));
+        const parts = f.formatToParts(new Date(d.getTime()));
         const get = (t: string) => Number(parts.find((p) => p.type === t)!.value);
         return `${get('year')}-${pad(get('month'))}-${pad(get('day'))}`;
       },
