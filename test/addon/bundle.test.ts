@@ -59,6 +59,8 @@ describe('built Code.js', () => {
   it('ships appsscript.json with V8 and exactly the two minimal scopes, and a clasp project rooted at dist', () => {
     const manifest = JSON.parse(readFileSync(join(distDir, 'appsscript.json'), 'utf8'));
     expect(manifest.runtimeVersion).toBe('V8');
+    // An Editor add-on: the addOns block belongs to Workspace (card) add-ons only.
+    expect(manifest.addOns).toBeUndefined();
     expect(manifest.oauthScopes).toEqual([
       'https://www.googleapis.com/auth/spreadsheets.currentonly',
       'https://www.googleapis.com/auth/script.container.ui',
@@ -250,11 +252,50 @@ describe('sidebar server calls in the sandbox', () => {
     expect(p).toMatchObject({ phase: 'done', done: 11_000, total: 11_000 });
     const out = b.getSheetByName('客户金字塔')!;
     expect(out.data.filter((row) => typeof row[0] === 'string' && /^C\d+$/.test(row[0])).length).toBe(r.customers);
-    // A second run replaces the sheet and its chart instead of adding more.
+    // A finished sheet: Chinese headers, frozen, filtered, banded, number formats, colour rules by value.
+    expect(out.data[0].slice(0, 2)).toEqual(['客户编号', '首次购买日期']);
+    expect(out.frozenRows).toBe(1);
+    expect(out.filter?.getNumRows()).toBe(r.customers + 1);
+    expect(out.bandings).toHaveLength(1);
+    const pAliveCol = (out.data[0] as string[]).indexOf('活跃概率') + 1;
+    expect(out.styles.get(`2,${pAliveCol},format`)).toBe('0.0%');
+    const rules = out.conditionalFormatRules;
+    expect(rules.map((x) => x.text)).toEqual(expect.arrayContaining(['钻石', '黄金', '白银', '其他']));
+    expect(rules.length).toBeGreaterThan(4 + 5); // tiers and segments
+    expect(rules.every((x) => x.ranges.length === 1 && x.ranges[0].getNumRows() === r.customers)).toBe(true);
+    expect(new Set(rules.map((x) => x.background)).size).toBeGreaterThanOrEqual(5);
+    // Summary: as-of, counts, warnings (the cancelled orders), tiers and a chart; rejects listed by row.
+    const summary = b.getSheetByName('金字塔汇总')!;
+    const text = summary.data.map((row) => row.join(' ')).join('\n');
+    expect(text).toContain('截至日期 2024-07-01');
+    expect(text).toContain('读取行数 11000');
+    expect(summary.charts).toHaveLength(1);
+    const rejects = b.getSheetByName('被拒绝的行')!;
+    expect(rejects.data[0]).toEqual(['行', '列', '原因', '值']);
+    expect(rejects.data.length - 1).toBe(r.rowsRejected);
+    expect(r.rowsRejected).toBe(220); // every 50th line is cancelled
+    // A second run replaces the sheets, rules, filter, banding and chart instead of adding more.
     g.runSegmentation({ ...opts, runId: 'r2' });
-    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单', '客户金字塔']);
-    expect(out.charts).toHaveLength(1);
+    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单', '客户金字塔', '金字塔汇总', '被拒绝的行']);
+    expect(summary.charts).toHaveLength(1);
+    expect(out.bandings).toHaveLength(1);
+    expect(out.conditionalFormatRules).toHaveLength(rules.length);
     expect(services.cache.get('pyramid-progress:r2')).toContain('"done"');
+  });
+
+  it('remembers the column mapping and settings per document, and says when a sheet is empty', () => {
+    const { b } = book(300);
+    b.addSheet('空表', []);
+    const { g, services } = sandbox(b);
+    expect(g.detectColumns('空表')).toMatchObject({ rows: 0, headers: [], saved: null });
+    expect(() => g.runSegmentation({ runId: 'e', sheetName: '空表', columns: {}, asOf: '2024-07-01' })).toThrow(/runSegmentation: sheet "空表" has no data rows/);
+    const first = g.detectColumns('订单') as { saved: unknown };
+    expect(first.saved).toBeNull();
+    g.runSegmentation({ runId: 's', sheetName: '订单', columns: { customer: '客户编号', date: '订单日期', amount: '金额' }, asOf: '2024-07-01', margin: 0.3, model: 'bgnbd', tierScheme: 'pareto', horizon: 26 });
+    expect([...services.documentProperties.store.keys()]).toEqual(['pyramid-settings:订单']);
+    const again = g.detectColumns('订单') as { roles: Record<string, string>; saved: Record<string, unknown> };
+    expect(again.saved).toMatchObject({ margin: 0.3, model: 'bgnbd', tierScheme: 'pareto', horizon: 26, columns: { customer: '客户编号', date: '订单日期', amount: '金额' } });
+    expect(again.roles.customer).toBe('客户编号');
   });
 
   it('reports bad input by name and marks the run failed', () => {

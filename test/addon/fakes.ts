@@ -112,6 +112,8 @@ export class FakeRange {
   setNumberFormat(f: string) { return this.style('format', f); }
 }
 
+export interface FakeRule { text: string; background: string; ranges: FakeRange[] }
+
 export interface FakeChart { type: string; ranges: FakeRange[]; options: Record<string, unknown>; position: number[]; numHeaders: number }
 
 class FakeChartBuilder {
@@ -133,7 +135,7 @@ export class FakeSheet {
   frozenRows = 0;
   filter: FakeRange | null = null;
   bandings: { range: FakeRange; remove(): void }[] = [];
-  conditionalFormatRules: unknown[] = [];
+  conditionalFormatRules: FakeRule[] = [];
   constructor(readonly book: FakeSpreadsheet, private name: string, public maxRows = LIMITS.newSheetRows, public maxColumns = LIMITS.newSheetColumns) {}
   getName() { return this.name; }
   getMaxRows() { return this.maxRows; }
@@ -169,7 +171,7 @@ export class FakeSheet {
   getFilter() { return this.filter ? { remove: () => { this.filter = null; }, getRange: () => this.filter } : null; }
   getBandings() { return this.bandings.slice(); }
   getConditionalFormatRules() { return this.conditionalFormatRules.slice(); }
-  setConditionalFormatRules(rules: unknown[]) { this.conditionalFormatRules = rules.slice(); }
+  setConditionalFormatRules(rules: FakeRule[]) { this.conditionalFormatRules = rules.slice(); }
   getLastRow() {
     for (let r = this.data.length; r > 0; r--) if ((this.data[r - 1] ?? []).some((v) => v !== '' && v !== null && v !== undefined)) return r;
     return 0;
@@ -190,7 +192,10 @@ export class FakeSheet {
   removeChart(c: FakeChart) { this.charts = this.charts.filter((x) => x !== c); }
   newChart() { return new FakeChartBuilder(); }
   insertChart(c: FakeChart) { this.charts.push(c); }
-  setFrozenRows(n: number) { this.frozenRows = n; }
+  setFrozenRows(n: number) {
+    if (n >= this.maxRows) throw new Error("You can't freeze all visible rows on the sheet.");
+    this.frozenRows = n;
+  }
 }
 
 export class FakeSpreadsheet {
@@ -294,6 +299,17 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
   const formats = new Map<string, Intl.DateTimeFormat>();
   const globals: Record<string, unknown> = {
     SpreadsheetApp: {
+      BandingTheme: { LIGHT_GREY: 'LIGHT_GREY', CYAN: 'CYAN' },
+      newConditionalFormatRule: () => {
+        const rule: FakeRule = { text: '', background: '', ranges: [] };
+        const b = {
+          whenTextEqualTo(t: string) { rule.text = t; return b; },
+          setBackground(c: string) { rule.background = c; return b; },
+          setRanges(r: FakeRange[]) { rule.ranges = r; return b; },
+          build: () => ({ ...rule }),
+        };
+        return b;
+      },
       getActive: () => book,
       getActiveSpreadsheet: () => book,
       getUi: () => ({ createAddonMenu: () => menu('Add-ons'), createMenu: menu, showSidebar: (h: FakeHtmlOutput) => ui.sidebars.push(h) }),

@@ -16,6 +16,7 @@ import { scoreCustomers } from '../../core/pipeline.ts';
 import type { ScoreRun } from '../../core/types.ts';
 import { DORMANT_SEGMENTS } from '../../core/scores/consistency.ts';
 import { label } from '../../core/labels.ts';
+import { sheetHeaders } from '../../addon/src/headers.ts';
 import { FakeSpreadsheet, loadBundle, makeServices, type Services } from './fakes.ts';
 import { orderLines, sheetDate } from './data.ts';
 
@@ -151,7 +152,7 @@ describe('the sidebar run matches the CLI on the same data', () => {
     const sheet = book.getSheetByName('Customer pyramid')!;
     const header = cli.length ? Object.keys(cli[0]) : [];
     const table = sheet.getRange(1, 1, cli.length + 1, header.length).getValues();
-    expect(table[0]).toEqual(header);
+    expect(table[0]).toEqual(sheetHeaders(header, 'en'));
     table.slice(1).forEach((row, i) => {
       header.forEach((h, j) => {
         const want = cli[i][h];
