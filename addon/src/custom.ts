@@ -4,7 +4,7 @@
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
 import type { ModelChoice, TierScheme } from '../../core/config.ts';
-import type { Locale, SurveyResponse, TimeUnit } from '../../core/types.ts';
+import type { Locale, ScoreRun, SurveyResponse, TimeUnit } from '../../core/types.ts';
 import { label } from '../../core/labels.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
 import { isoToDay, scoreTable } from '../../core/report/index.ts';
@@ -16,7 +16,7 @@ import { satisfactionLevel, surveyStats } from '../../core/scores/satisfaction.t
 import { rankRfm } from '../../core/pipeline/rank.ts';
 import { predict } from '../../core/pipeline/predict.ts';
 import { ArgError, asOfArg, choiceArg, column, columns, localeArg, numberArg, rateArg, sheetTimeZone } from './args.ts';
-import { idCell, prepare, profileFor, score, summarize } from './engine.ts';
+import { customerScores, idCell, prepare, profileFor, summarize } from './engine.ts';
 import { cachedFit } from './fitcache.ts';
 import { sheetHeaders } from './headers.ts';
 import { parseOptions } from './options.ts';
@@ -105,8 +105,9 @@ export function PYRAMID_SCORES(ids: unknown, dates: unknown, amounts: unknown, a
     ...(o.model === undefined || o.model === '' ? {} : { model: choiceArg<ModelChoice>(o.model, 'model', fn, 'auto', MODELS) }),
   });
   const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
-  const run = score(prepare(summaries, profile));
-  const table = scoreTable(run, loc);
+  const input = prepare(summaries, profile);
+  // scoreTable reads only the customers of a run.
+  const table = scoreTable({ customers: customerScores(input) } as ScoreRun, loc);
   const out: Out = [sheetHeaders(table.columns, loc)];
   for (const row of table.rows) {
     row[0] = idCell(String(row[0]), numericIds);

@@ -7,7 +7,10 @@ import { resolveProfile } from '../../core/config.ts';
 import type { Profile } from '../../core/config.ts';
 import { ingestTable } from '../../core/ingest/index.ts';
 import { prepareInput, scoreFitted, type ScoreInput } from '../../core/pipeline.ts';
-import type { Cell, CustomerSummary, Reject, ScoreRun } from '../../core/types.ts';
+import type { Cell, CustomerScore, CustomerSummary, Reject, ScoreRun } from '../../core/types.ts';
+import { predict } from '../../core/pipeline/predict.ts';
+import { rank } from '../../core/pipeline/rank.ts';
+import { classify } from '../../core/pipeline/classify.ts';
 import { ArgError, dayFormatter } from './args.ts';
 import { cachedFit } from './fitcache.ts';
 
@@ -62,4 +65,15 @@ export function prepare(summaries: CustomerSummary[], profile: Profile): ScoreIn
 /** Every score, fitting the models only when this data was not fitted before. */
 export function score(input: ScoreInput): ScoreRun {
   return scoreFitted(input, cachedFit(input).fitted);
+}
+
+/**
+ * The per-customer scores only (the pipeline's predict → rank → classify stages), without the
+ * base-wide aggregates, retention tables and holdout a formula does not show: what
+ * PYRAMID_SCORES returns, in less time.
+ */
+export function customerScores(input: ScoreInput): CustomerScore[] {
+  const fitted = cachedFit(input).fitted;
+  const p = predict(input, fitted);
+  return classify(input, p, rank(input, p));
 }
