@@ -33,6 +33,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
   { name: 'getSheetInfo', doc: 'Sidebar: sheets of this spreadsheet, locale and time zone.', params: [] },
   { name: 'detectColumns', doc: 'Sidebar: detected column roles of a sheet.', params: [p('sheetName', 'Sheet to inspect.')] },
   { name: 'runSegmentation', doc: 'Sidebar: scores the chosen sheet and writes the results sheet.', params: [p('options', 'Sheet, columns and profile settings.')] },
+  { name: 'cancelRun', doc: 'Sidebar: stops a running segmentation at its next chunk, before anything is written.', params: [p('runId', 'The id the sidebar passed to runSegmentation.')] },
   { name: 'getProgress', doc: 'Sidebar: progress of a running segmentation.', params: [p('runId', 'The id the sidebar passed to runSegmentation.')] },
   {
     name: 'PYRAMID_SCORES', custom: true,

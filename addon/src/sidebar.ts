@@ -105,7 +105,7 @@ export interface RunOptions {
 }
 
 export interface Progress {
-  phase: 'reading' | 'scoring' | 'writing' | 'done' | 'failed';
+  phase: 'reading' | 'scoring' | 'writing' | 'done' | 'failed' | 'cancelled';
   done: number;
   total: number;
   message?: string;
@@ -113,6 +113,18 @@ export interface Progress {
 
 const cache = () => CacheService.getUserCache();
 const progressKey = (runId: string) => `pyramid-progress:${runId}`;
+const cancelKey = (runId: string) => `pyramid-cancel:${runId}`;
+
+/** The sidebar's Cancel: the run stops at its next chunk boundary, before anything is written. */
+export function cancelRun(runId: string): void {
+  cache().put(cancelKey(String(runId)), '1', 600);
+}
+
+class Cancelled extends Error {}
+
+function checkCancelled(fn: string, runId: string): void {
+  if (cache().get(cancelKey(runId))) throw new Cancelled(`${fn}: cancelled; nothing was written`);
+}
 
 function setProgress(runId: string, p: Progress): void {
   cache().put(progressKey(runId), JSON.stringify(p), 600);
@@ -176,6 +188,7 @@ export function runSegmentation(options: RunOptions): RunResult {
         ingest.row(row, start + i);
       }
       setProgress(runId, { phase: 'reading', done: start + n - 2, total });
+      checkCancelled(fn, runId);
     }
     const ingested = ingest.finish();
     if (ingested.summaries.length === 0) {
@@ -185,6 +198,7 @@ export function runSegmentation(options: RunOptions): RunResult {
 
     setProgress(runId, { phase: 'scoring', done: total, total });
     const run = score(prepare(ingested.summaries, profile));
+    checkCancelled(fn, runId);
     setProgress(runId, { phase: 'writing', done: total, total });
     const warnings = [...ingested.warnings, ...run.warnings];
     const written = writeResults(run, locale, { rowsRead: ingested.counts.read, rowsRejected: ingested.counts.rejected, rejects: ingested.rejects, warnings });
@@ -205,7 +219,7 @@ export function runSegmentation(options: RunOptions): RunResult {
     setProgress(runId, { phase: 'done', done: total, total, message: JSON.stringify(result) });
     return result;
   } catch (e) {
-    setProgress(runId, { phase: 'failed', done: 0, total: 0, message: (e as Error).message });
+    setProgress(runId, { phase: e instanceof Cancelled ? 'cancelled' : 'failed', done: 0, total: 0, message: (e as Error).message });
     throw e;
   }
 }

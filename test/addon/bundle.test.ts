@@ -13,7 +13,7 @@ import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
-const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
 
 let code = '';
 let distDir = '';
@@ -281,6 +281,21 @@ describe('sidebar server calls in the sandbox', () => {
     expect(out.bandings).toHaveLength(1);
     expect(out.conditionalFormatRules).toHaveLength(rules.length);
     expect(services.cache.get('pyramid-progress:r2')).toContain('"done"');
+  });
+
+  it('a cancelled run stops at the next chunk and writes nothing', () => {
+    const { b } = book(12_000);
+    const { g, services } = sandbox(b);
+    // Cancel arrives while the second chunk is read (the sidebar's Cancel button calls cancelRun).
+    let reads = 0;
+    const put = services.cache.put.bind(services.cache);
+    services.cache.put = (k: string, v: string, ttl?: number) => {
+      put(k, v, ttl);
+      if (k === 'pyramid-progress:c' && JSON.parse(v).phase === 'reading' && JSON.parse(v).done > 0 && ++reads === 1) g.cancelRun('c');
+    };
+    expect(() => g.runSegmentation({ runId: 'c', sheetName: '订单', columns: {}, asOf: '2024-07-01' })).toThrow(/runSegmentation: cancelled; nothing was written/);
+    expect(g.getProgress('c')).toMatchObject({ phase: 'cancelled' });
+    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单']);
   });
 
   it('remembers the column mapping and settings per document, and says when a sheet is empty', () => {

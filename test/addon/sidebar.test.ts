@@ -162,6 +162,37 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     await page.close();
   });
 
+  it('Cancel stops the run before anything is written', async () => {
+    const page = await browser.newPage({ viewport: { width: 300, height: 1000 } });
+    let cancelled: () => void = () => {};
+    const cancelSeen = new Promise<void>((r) => { cancelled = r; });
+    await page.exposeFunction('__gas', async (name: string, argsJson: string) => {
+      try {
+        // The run starts only once Cancel was pressed, as if Cancel came during the first chunk.
+        if (name === 'runSegmentation') await cancelSeen;
+        const value = g[name](...JSON.parse(argsJson));
+        if (name === 'cancelRun') cancelled();
+        return JSON.stringify({ value: JSON.parse(JSON.stringify(value ?? null)) });
+      } catch (e) {
+        return JSON.stringify({ error: (e as Error).message });
+      }
+    });
+    await page.addInitScript(STAND_IN);
+    await page.goto('file://' + join(distDir, 'Sidebar.html'));
+    await page.waitForFunction('!document.getElementById("run").disabled');
+    const before = services.book.getSheetByName('Customer pyramid')!.data.length;
+    const setValues = services.book.calls.setValues;
+    await page.click('#run');
+    await page.click('#cancel');
+    await page.waitForFunction('/Cancelled/.test(document.getElementById("progressText").textContent)');
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.isHidden('#cancel')).toBe(true);
+    expect(await page.isEnabled('#run')).toBe(true);
+    expect(services.book.calls.setValues).toBe(setValues);
+    expect(services.book.getSheetByName('Customer pyramid')!.data.length).toBe(before);
+    await page.close();
+  });
+
   it('speaks Chinese in a Chinese spreadsheet and shows server errors', async () => {
     const book = new FakeSpreadsheet('zh_CN', 'Asia/Shanghai');
     book.addSheet('空表', [['备注'], ['x']]);
