@@ -37,19 +37,33 @@ function hasher() {
   };
 }
 
-/** What the fit reads: every customer's (x, t_x, T, spend) in id order, and the fit settings. */
+/**
+ * Everything the fit may read: every field of every customer's summary, in id order (the models
+ * read (x, t_x, T) and spend; a model choice may read more of the history), and the fit settings.
+ */
 export function fitFingerprint(input: ScoreInput): string {
   const h = hasher();
   const p: Profile = input.profile;
-  h.text(`v${VERSION}|${p.model}|${p.timeUnit}|${input.scoreDay}`);
-  for (const s of input.rows) {
-    h.number(s.frequency);
-    h.number(s.recency);
-    h.number(s.T);
-    h.number(s.meanRepeatSpend);
-  }
+  h.text(`v${VERSION}|${p.model}|${p.timeUnit}|${input.scoreDay}|${p.calibrationEnd ?? ''}`);
+  for (const s of input.rows) hashValue(h, s);
   h.number(input.rows.length);
   return h.hex();
+}
+
+/** Numbers, texts, lists and plain objects (keys sorted), recursively; anything else by its type. */
+function hashValue(h: ReturnType<typeof hasher>, v: unknown): void {
+  if (typeof v === 'number') h.number(v);
+  else if (typeof v === 'string') h.text(v);
+  else if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+    const a = v as ArrayLike<unknown>;
+    h.number(a.length);
+    for (let i = 0; i < a.length; i++) hashValue(h, a[i]);
+  } else if (v !== null && typeof v === 'object') {
+    for (const k of Object.keys(v).sort()) {
+      h.text(k);
+      hashValue(h, (v as Record<string, unknown>)[k]);
+    }
+  } else h.text(String(v));
 }
 
 interface Stored {
