@@ -30,6 +30,7 @@ export const ENTRY_POINTS: EntryPoint[] = [
   { name: 'onOpen', doc: 'Adds the customer-pyramid menu.', params: [p('e', 'The open event.')] },
   { name: 'onInstall', doc: 'Adds the menu right after installation.', params: [p('e', 'The install event.')] },
   { name: 'showSidebar', doc: 'Opens the "Segment customers" sidebar.', params: [] },
+  { name: 'showHelp', doc: 'Opens the Help / About dialog.', params: [] },
   { name: 'getSheetInfo', doc: 'Sidebar: sheets of this spreadsheet, locale and time zone.', params: [] },
   { name: 'detectColumns', doc: 'Sidebar: detected column roles of a sheet.', params: [p('sheetName', 'Sheet to inspect.')] },
   { name: 'runSegmentation', doc: 'Sidebar: scores the chosen sheet and writes the results sheet.', params: [p('options', 'Sheet, columns and profile settings.')] },

@@ -13,7 +13,7 @@ import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
-const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
 
 let code = '';
 let distDir = '';
@@ -81,7 +81,10 @@ describe('built Code.js', () => {
   it('adds the menu and opens the sidebar, in Chinese for a zh spreadsheet', () => {
     const { g, services } = sandbox(new FakeSpreadsheet('zh_CN'));
     g.onOpen({ authMode: 'FULL' });
-    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar']] }]);
+    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['帮助 / 关于', 'showHelp']] }]);
+    g.showHelp();
+    expect(services.ui.dialogs[0][1]).toBe('客户金字塔');
+    expect(services.ui.dialogs[0][0].getContent()).toContain('PYRAMID_SCORES');
     g.showSidebar();
     expect(services.ui.sidebars).toHaveLength(1);
     expect(services.ui.sidebars[0].title).toBe('客户金字塔');

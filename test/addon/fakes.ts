@@ -83,6 +83,11 @@ export class FakeRange {
     return this;
   }
   setFontWeight(w: string) { return this.style('weight', w); }
+  setValue(v: V) { return this.setValues([[v]]); }
+  setFormula(f: string) {
+    if (!f.startsWith('=')) throw new Error('A formula must start with =');
+    return this.setValues([[f]]);
+  }
   setHorizontalAlignment(a: string) { return this.style('align', a); }
   setNumberFormats(m: string[][]) {
     this.checkShape(m, 'setNumberFormats');
@@ -271,7 +276,11 @@ export class FakeProperties {
 class FakeHtmlOutput {
   title = '';
   constructor(readonly content: string) {}
+  width = 0;
+  height = 0;
   setTitle(t: string) { this.title = t; return this; }
+  setWidth(w: number) { this.width = w; return this; }
+  setHeight(h: number) { this.height = h; return this; }
   getContent() { return this.content; }
 }
 
@@ -279,7 +288,7 @@ export interface Services {
   book: FakeSpreadsheet;
   cache: FakeCache;
   documentProperties: FakeProperties;
-  ui: { menus: { name: string; items: [string, string][] }[]; sidebars: FakeHtmlOutput[] };
+  ui: { menus: { name: string; items: [string, string][] }[]; sidebars: FakeHtmlOutput[]; dialogs: [FakeHtmlOutput, string][] };
   logs: string[];
   globals: Record<string, unknown>;
 }
@@ -288,7 +297,7 @@ export interface Services {
 export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
   const cache = new FakeCache();
   const documentProperties = new FakeProperties();
-  const ui: Services['ui'] = { menus: [], sidebars: [] };
+  const ui: Services['ui'] = { menus: [], sidebars: [], dialogs: [] };
   const logs: string[] = [];
   const menu = (name: string) => {
     const m = { name, items: [] as [string, string][] };
@@ -312,7 +321,7 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
       },
       getActive: () => book,
       getActiveSpreadsheet: () => book,
-      getUi: () => ({ createAddonMenu: () => menu('Add-ons'), createMenu: menu, showSidebar: (h: FakeHtmlOutput) => ui.sidebars.push(h) }),
+      getUi: () => ({ createAddonMenu: () => menu('Add-ons'), createMenu: menu, showSidebar: (h: FakeHtmlOutput) => ui.sidebars.push(h), showModalDialog: (h: FakeHtmlOutput, title: string) => ui.dialogs.push([h, title]) }),
     },
     CacheService: { getUserCache: () => cache, getScriptCache: () => cache, getDocumentCache: () => cache },
     PropertiesService: (() => {
