@@ -7,18 +7,17 @@ const MENU = {
   'zh-CN': { segment: '客户分层分级…', help: '帮助 / 关于' },
 };
 const TITLE = { en: 'customer-pyramid', 'zh-CN': '客户金字塔' };
-export const DOCS_URL = 'https://github.com/customer-pyramid/customer-pyramid/blob/main/docs/addon.md';
 
 const HELP = {
   en: `<p><b>customer-pyramid</b> scores customers from an order sheet: RFM, P(alive), CLV, pyramid tiers,
 lifecycle, churn risk and retention.</p>
 <ul><li><b>Segment customers…</b> opens the sidebar: choose the sheet and its columns, then Run.</li>
 <li>Formulas: PYRAMID_SCORES, PYRAMID_RFM, PYRAMID_CLV, PYRAMID_TIER, PYRAMID_RETENTION, PYRAMID_NPS, PYRAMID_CSAT, PYRAMID_SATISFACTION. Always pass an explicit as-of date, never TODAY().</li></ul>
-<p>Your data stays in this spreadsheet. <a href="${DOCS_URL}" target="_blank">Documentation</a></p>`,
+<p>Your data stays in this spreadsheet. Documentation: docs/addon.md in the project's repository.</p>`,
   'zh-CN': `<p><b>客户金字塔</b>根据订单表为客户评分：RFM、存活概率、客户终身价值、金字塔层级、生命周期、流失风险和保持率。</p>
 <ul><li><b>客户分层分级…</b>打开侧边栏：选择工作表和列，然后运行。</li>
 <li>公式：PYRAMID_SCORES、PYRAMID_RFM、PYRAMID_CLV、PYRAMID_TIER、PYRAMID_RETENTION、PYRAMID_NPS、PYRAMID_CSAT、PYRAMID_SATISFACTION。请始终给出明确的截至日期，不要用 TODAY()。</li></ul>
-<p>数据始终保留在此电子表格中。<a href="${DOCS_URL}" target="_blank">使用说明</a></p>`,
+<p>数据始终保留在此电子表格中。使用说明：项目仓库中的 docs/addon.md。</p>`,
 };
 
 export function onOpen(): void {
