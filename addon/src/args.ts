@@ -3,6 +3,7 @@
  * cell as a scalar; every error names the function and the bad argument.
  */
 import type { Cell, Locale } from '../../core/types.ts';
+import { dayToIso, isAmbiguousCode, parseDateCell, resolveDateCode, ambiguousOrders } from '../../core/dates.ts';
 import './gas.ts';
 
 export class ArgError extends Error {}
@@ -71,18 +72,50 @@ export function dayFormatter(timeZone: string): (v: Cell) => Cell {
   };
 }
 
-/** An explicit as-of date: a date cell or 'YYYY-MM-DD'. */
+/** Locales that write a date as month/day/year; every other one reads `1/7/2024` day first. */
+const MONTH_FIRST = ['en_us', 'en_ph', 'es_us', 'zh', 'ja', 'ko'];
+
+/** The day/month order of `a/b/yyyy` dates in the spreadsheet's locale. */
+export function localeDateOrder(): 'MDY' | 'DMY' {
+  const l = spreadsheetLocaleCode().toLowerCase();
+  return l === '' || MONTH_FIRST.some((p) => l === p || l.startsWith(p + '_') || (p.length === 2 && l.startsWith(p))) ? 'MDY' : 'DMY';
+}
+
+/**
+ * An explicit as-of date, read as the date columns are read (core/dates.ts): a date cell, a date
+ * serial (45474), `2024-07-01`, `2024/07/01`, `2024年7月1日`, `20240701`, or `7/1/2024` in the
+ * spreadsheet's day/month order (a value only one order allows is read that way).
+ */
 export function asOfArg(v: unknown, fn: string, timeZone: string): string {
   const one = Array.isArray(v) ? (v.length === 1 && Array.isArray(v[0]) && v[0].length === 1 ? v[0][0] : v) : v;
-  if (isDate(one) && !Number.isNaN(one.getTime())) return dayFormatter(timeZone)(one) as string;
-  if (typeof one === 'string') {
-    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(one.trim());
-    if (m) {
-      const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-      if (d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3]) return one.trim();
+  if (isDate(one)) {
+    if (!Number.isNaN(one.getTime())) return dayFormatter(timeZone)(one) as string;
+  } else if (typeof one === 'string' || typeof one === 'number') {
+    let code = parseDateCell(one, timeZone);
+    if (isAmbiguousCode(code)) {
+      const orders = ambiguousOrders(code);
+      code = resolveDateCode(code, orders === 1 ? 'MDY' : orders === 2 ? 'DMY' : localeDateOrder());
     }
+    if (Number.isFinite(code)) return dayToIso(code);
   }
-  return fail(fn, `as_of must be a date (a date cell or 'YYYY-MM-DD'), got ${JSON.stringify(one ?? null)}`);
+  return fail(fn, `as_of must be a date (a date cell, 2024-07-01, 2024/07/01 or a date serial), got ${JSON.stringify(one ?? null)}`);
+}
+
+/**
+ * A yearly rate or share from 0 to 1: `0.1`, a cell formatted as 10 % (Sheets passes 0.1), or
+ * text `"10%"`. A bare number above 1 is rejected: 10 would be 1000 %/year.
+ */
+export function rateArg(v: unknown, name: string, fn: string, dflt: number): number {
+  if (blank(v)) return dflt;
+  let x = NaN;
+  if (typeof v === 'number') x = v;
+  else if (typeof v === 'string') {
+    const t = v.trim();
+    x = t.endsWith('%') ? Number(t.slice(0, -1).trim()) / 100 : t === '' ? NaN : Number(t);
+  }
+  if (!Number.isFinite(x) || x < 0) fail(fn, `${name} must be a number from 0 to 1 (0.1 = 10 %), got ${JSON.stringify(v)}`);
+  if (x > 1) fail(fn, `${name} must be from 0 to 1 (0.1 = 10 %), got ${JSON.stringify(v)}; write "${x}%" if you mean ${x} %`);
+  return x;
 }
 
 /** An optional number within bounds. */
@@ -124,10 +157,14 @@ export function localeArg(v: unknown, fn: string): Locale {
 }
 
 export function spreadsheetLocale(): Locale {
+  return spreadsheetLocaleCode().toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** The spreadsheet's locale code (`en_US`, `zh_CN`, `de_DE`), '' when there is none. */
+export function spreadsheetLocaleCode(): string {
   try {
-    const l = String(SpreadsheetApp.getActive()?.getSpreadsheetLocale() ?? '');
-    return l.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+    return String(SpreadsheetApp.getActive()?.getSpreadsheetLocale() ?? '');
   } catch {
-    return 'en';
+    return '';
   }
 }

@@ -3,15 +3,23 @@
  * returns a 2-D array that spills, and scores through the same core as the CLI.
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
-import type { SurveyResponse, TimeUnit } from '../../core/types.ts';
+import type { ModelChoice, TierScheme } from '../../core/config.ts';
+import type { Locale, ScoreRun, SurveyResponse, TimeUnit } from '../../core/types.ts';
 import { label } from '../../core/labels.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
-import { isoToDay } from '../../core/report/format.ts';
+import { isoToDay, scoreTable } from '../../core/report/index.ts';
+import { parseAmount } from '../../core/amounts.ts';
 import { assignTiers } from '../../core/scores/tiers.ts';
+import { reconciledSegment, isLost } from '../../core/scores/consistency.ts';
 import { periodRetention } from '../../core/scores/retention.ts';
 import { satisfactionLevel, surveyStats } from '../../core/scores/satisfaction.ts';
-import { ArgError, asOfArg, choiceArg, column, columns, localeArg, numberArg, sheetTimeZone } from './args.ts';
-import { profileFor, score, summarize } from './engine.ts';
+import { rankRfm } from '../../core/pipeline/rank.ts';
+import { predict } from '../../core/pipeline/predict.ts';
+import { ArgError, asOfArg, choiceArg, column, columns, localeArg, numberArg, rateArg, sheetTimeZone } from './args.ts';
+import { customerScores, idCell, prepare, profileFor, summarize } from './engine.ts';
+import { cachedFit } from './fitcache.ts';
+import { sheetHeaders } from './headers.ts';
+import { parseOptions } from './options.ts';
 
 type Out = (string | number)[][];
 
@@ -27,6 +35,10 @@ const HEAD = {
   },
 };
 
+const MODELS: readonly ModelChoice[] = ['auto', 'bgnbd', 'paretonbd', 'mbgnbd'];
+const SCHEMES: readonly Exclude<TierScheme, 'custom'>[] = ['zeithaml', 'ibm', 'pareto'];
+
+/** PYRAMID_RFM needs no model: R, F, M by quantile and the grid segment (customers past the lost window are lost). */
 export function PYRAMID_RFM(ids: unknown, dates: unknown, amounts: unknown, as_of: unknown, bins?: unknown, locale?: unknown): Out {
   const fn = 'PYRAMID_RFM';
   const [idc, datec, amountc] = columns(fn, [['ids', ids], ['dates', dates], ['amounts', amounts]]);
@@ -34,9 +46,16 @@ export function PYRAMID_RFM(ids: unknown, dates: unknown, amounts: unknown, as_o
   const asOf = asOfArg(as_of, fn, tz);
   const loc = localeArg(locale, fn);
   const profile = profileFor(fn, { asOf, timeZone: tz, locale: loc, rfm: { bins: numberArg(bins, 'bins', fn, DEFAULT_PROFILE.rfm.bins, { min: 2, max: 10, integer: true }) } });
-  const run = score(summarize(fn, idc, datec, amountc, profile, tz), profile);
+  const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
+  const input = prepare(summaries, profile);
+  const { rfm, rfmOptions } = rankRfm(input);
   const out: Out = [HEAD.rfm[loc]];
-  for (const c of run.customers) out.push([c.id, c.rfm.r, c.rfm.f, c.rfm.m, label('segment', c.rfm.segment, loc)]);
+  input.rows.forEach((s, i) => {
+    // Without a model P(alive) is unknown, so a dormant grid segment is not lifted (pAlive 0).
+    const lost = isLost(input.scoreDay - s.lastDay, profile.churn);
+    const segment = reconciledSegment(rfm.r5[i], rfm.fm5[i], 0, lost, rfmOptions.segments);
+    out.push([idCell(s.id, numericIds), rfm.r[i], rfm.f[i], rfm.m[i], label('segment', segment, loc)]);
+  });
   return out;
 }
 
@@ -53,26 +72,62 @@ export function PYRAMID_CLV(
   const profile = profileFor(fn, {
     asOf, timeZone: tz, locale: loc, timeUnit,
     horizon: numberArg(horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
-    discountRate: numberArg(discount_rate, 'discount_rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
-    margin: numberArg(margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
+    discountRate: rateArg(discount_rate, 'discount_rate', fn, DEFAULT_PROFILE.discountRate),
+    margin: rateArg(margin, 'margin', fn, DEFAULT_PROFILE.margin),
   });
-  const run = score(summarize(fn, idc, datec, amountc, profile, tz), profile);
+  const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
+  const input = prepare(summaries, profile);
+  const p = predict(input, cachedFit(input).fitted);
   const out: Out = [HEAD.clv[loc]];
-  for (const c of run.customers) out.push([c.id, c.pAlive, c.expectedPurchases, c.expectedSpend, c.clv]);
+  input.rows.forEach((s, i) => out.push([idCell(s.id, numericIds), p.pAlive[i], p.expectedPurchases[i], p.expectedSpend[i], p.clv[i]]));
   return out;
 }
 
+/**
+ * Every per-customer score in one fit: the columns of the CLI's customers.csv, with headers in
+ * the sheet's language. `options`: a two-column range or "key=value; …" text (see options.ts).
+ */
+export function PYRAMID_SCORES(ids: unknown, dates: unknown, amounts: unknown, as_of: unknown, options?: unknown): Out {
+  const fn = 'PYRAMID_SCORES';
+  const [idc, datec, amountc] = columns(fn, [['ids', ids], ['dates', dates], ['amounts', amounts]]);
+  const tz = sheetTimeZone();
+  const asOf = asOfArg(as_of, fn, tz);
+  const o = parseOptions(options, fn);
+  const loc: Locale = localeArg(o.locale, fn);
+  const timeUnit = choiceArg<TimeUnit>(o.timeUnit, 'time_unit', fn, DEFAULT_PROFILE.timeUnit, ['day', 'week', 'month']);
+  const profile = profileFor(fn, {
+    asOf, timeZone: tz, locale: loc, timeUnit,
+    horizon: numberArg(o.horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
+    discountRate: rateArg(o.discount, 'discount', fn, DEFAULT_PROFILE.discountRate),
+    margin: rateArg(o.margin, 'margin', fn, DEFAULT_PROFILE.margin),
+    tierScheme: choiceArg(o.tier, 'tier', fn, DEFAULT_PROFILE.tierScheme === 'custom' ? 'zeithaml' : DEFAULT_PROFILE.tierScheme, SCHEMES),
+    rfm: { bins: numberArg(o.bins, 'bins', fn, DEFAULT_PROFILE.rfm.bins, { min: 2, max: 10, integer: true }) },
+    ...(o.model === undefined || o.model === '' ? {} : { model: choiceArg<ModelChoice>(o.model, 'model', fn, 'auto', MODELS) }),
+  });
+  const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
+  const input = prepare(summaries, profile);
+  // scoreTable reads only the customers of a run.
+  const table = scoreTable({ customers: customerScores(input) } as ScoreRun, loc);
+  const out: Out = [sheetHeaders(table.columns, loc)];
+  for (const row of table.rows) {
+    row[0] = idCell(String(row[0]), numericIds);
+    out.push(row);
+  }
+  return out;
+}
+
+/** Tiers of values given as numbers or as the amount column writes them (`¥50`, `1,234.50`). */
 export function PYRAMID_TIER(values: unknown, scheme?: unknown, locale?: unknown): Out {
   const fn = 'PYRAMID_TIER';
   const [vals] = columns(fn, [['values', values]]);
-  const s = choiceArg(scheme, 'scheme', fn, 'zeithaml', ['zeithaml', 'ibm', 'pareto'] as const);
+  const s = choiceArg(scheme, 'scheme', fn, 'zeithaml', SCHEMES);
   const loc = localeArg(locale, fn);
   // Blank cells get a blank tier; the rest are ranked together.
   const idx: number[] = [];
   const nums: number[] = [];
   vals.forEach((v, i) => {
     if (v === null || v === undefined || v === '') return;
-    const x = typeof v === 'number' ? v : Number(String(v).replace(/,/g, ''));
+    const x = parseAmount(v);
     if (!Number.isFinite(x)) throw new ArgError(`${fn}: values row ${i + 1} is not a number: ${JSON.stringify(v)}`);
     idx.push(i);
     nums.push(x);
@@ -92,7 +147,7 @@ export function PYRAMID_RETENTION(ids: unknown, dates: unknown, as_of: unknown, 
   const loc = localeArg(locale, fn);
   const retentionPeriod = choiceArg(period, 'period', fn, DEFAULT_PROFILE.retentionPeriod, ['week', 'month', 'quarter', 'year'] as const);
   const profile = profileFor(fn, { asOf, timeZone: tz, locale: loc, retentionPeriod });
-  const rates = periodRetention(summarize(fn, idc, datec, null, profile, tz), { period: retentionPeriod, asOfDay: isoToDay(asOf) });
+  const rates = periodRetention(summarize(fn, idc, datec, null, profile, tz).summaries, { period: retentionPeriod, asOfDay: isoToDay(asOf) });
   const out: Out = [HEAD.retention[loc]];
   // Only complete periods: a period whose next one is still running could still gain retained customers.
   for (const r of rates) if (!r.partial) out.push([r.period, r.active, r.retained, r.retention, r.churn]);

@@ -1,13 +1,18 @@
 /**
  * The one path from spreadsheet cells to scores, shared by the custom functions and the sidebar:
- * the core's ingest with an explicit column map, then the core's scoring pipeline.
+ * the core's ingest with an explicit column map, then the core's pipeline, with the fit stage
+ * taken from the cache when the same data was fitted before (fitcache.ts).
  */
 import { resolveProfile } from '../../core/config.ts';
 import type { Profile } from '../../core/config.ts';
 import { ingestTable } from '../../core/ingest/index.ts';
-import { scoreCustomers } from '../../core/pipeline.ts';
-import type { Cell, CustomerSummary, Reject, ScoreRun } from '../../core/types.ts';
+import { prepareInput, scoreFitted, type ScoreInput } from '../../core/pipeline.ts';
+import type { Cell, CustomerScore, CustomerSummary, Reject, ScoreRun } from '../../core/types.ts';
+import { predict } from '../../core/pipeline/predict.ts';
+import { rank } from '../../core/pipeline/rank.ts';
+import { classify } from '../../core/pipeline/classify.ts';
 import { ArgError, dayFormatter } from './args.ts';
+import { cachedFit } from './fitcache.ts';
 
 export const TX_HEADER = ['customer', 'date', 'amount'];
 
@@ -25,18 +30,50 @@ function firstReject(rejects: Reject[]): string {
   return r ? ` (first problem: row ${r.line - 1}: ${r.message})` : '';
 }
 
+export interface Ingested {
+  summaries: CustomerSummary[];
+  /** Ids that were numbers in the sheet: they go back as numbers, so VLOOKUP on them works. */
+  numericIds: Set<string>;
+}
+
 /** Id/date/amount columns → per-customer summaries. Without amounts every row counts as a purchase of 1. */
-export function summarize(fn: string, ids: Cell[], dates: Cell[], amounts: Cell[] | null, profile: Profile, timeZone: string): CustomerSummary[] {
+export function summarize(fn: string, ids: Cell[], dates: Cell[], amounts: Cell[] | null, profile: Profile, timeZone: string): Ingested {
   const toDay = dayFormatter(timeZone);
   const rows: Cell[][] = new Array(ids.length + 1);
   rows[0] = TX_HEADER;
-  for (let i = 0; i < ids.length; i++) rows[i + 1] = [ids[i], toDay(dates[i]), amounts ? amounts[i] : 1];
+  const numericIds = new Set<string>();
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (typeof id === 'number' && Number.isFinite(id)) numericIds.add(String(id));
+    rows[i + 1] = [id, toDay(dates[i]), amounts ? amounts[i] : 1];
+  }
   const columns = { customer: 'customer', date: 'date', amount: 'amount' };
   const t = ingestTable('transactions', rows, { ...profile, columns, header: true }, fn);
   if (t.summaries.length === 0) throw new ArgError(`${fn}: no usable rows in the ranges${firstReject(t.rejects)}`);
-  return t.summaries;
+  return { summaries: t.summaries, numericIds };
 }
 
-export function score(summaries: CustomerSummary[], profile: Profile): ScoreRun {
-  return scoreCustomers(summaries, profile, {});
+/** A customer id as the sheet had it: a number when it was one. */
+export function idCell(id: string, numericIds: Set<string>): string | number {
+  return numericIds.has(id) ? Number(id) : id;
+}
+
+export function prepare(summaries: CustomerSummary[], profile: Profile): ScoreInput {
+  return prepareInput(summaries, profile, {});
+}
+
+/** Every score, fitting the models only when this data was not fitted before. */
+export function score(input: ScoreInput): ScoreRun {
+  return scoreFitted(input, cachedFit(input).fitted);
+}
+
+/**
+ * The per-customer scores only (the pipeline's predict → rank → classify stages), without the
+ * base-wide aggregates, retention tables and holdout a formula does not show: what
+ * PYRAMID_SCORES returns, in less time.
+ */
+export function customerScores(input: ScoreInput): CustomerScore[] {
+  const fitted = cachedFit(input).fitted;
+  const p = predict(input, fitted);
+  return classify(input, p, rank(input, p));
 }

@@ -1,12 +1,32 @@
-/** Menu entries and the sidebar window. */
+/** Menu entries, the sidebar window and the Help / About dialog. */
 import { spreadsheetLocale } from './args.ts';
 import './gas.ts';
 
-const MENU = { en: 'Segment customers…', 'zh-CN': '客户分层分级…' };
+const MENU = {
+  en: { segment: 'Segment customers…', help: 'Help / About' },
+  'zh-CN': { segment: '客户分层分级…', help: '帮助 / 关于' },
+};
 const TITLE = { en: 'customer-pyramid', 'zh-CN': '客户金字塔' };
 
+const HELP = {
+  en: `<p><b>customer-pyramid</b> scores customers from an order sheet: RFM, P(alive), CLV, pyramid tiers,
+lifecycle, churn risk and retention.</p>
+<ul><li><b>Segment customers…</b> opens the sidebar: choose the sheet and its columns, then Run.</li>
+<li>Formulas: PYRAMID_SCORES, PYRAMID_RFM, PYRAMID_CLV, PYRAMID_TIER, PYRAMID_RETENTION, PYRAMID_NPS, PYRAMID_CSAT, PYRAMID_SATISFACTION. Always pass an explicit as-of date, never TODAY().</li></ul>
+<p>Your data stays in this spreadsheet. Documentation: docs/addon.md in the project's repository.</p>`,
+  'zh-CN': `<p><b>客户金字塔</b>根据订单表为客户评分：RFM、存活概率、客户终身价值、金字塔层级、生命周期、流失风险和保持率。</p>
+<ul><li><b>客户分层分级…</b>打开侧边栏：选择工作表和列，然后运行。</li>
+<li>公式：PYRAMID_SCORES、PYRAMID_RFM、PYRAMID_CLV、PYRAMID_TIER、PYRAMID_RETENTION、PYRAMID_NPS、PYRAMID_CSAT、PYRAMID_SATISFACTION。请始终给出明确的截至日期，不要用 TODAY()。</li></ul>
+<p>数据始终保留在此电子表格中。使用说明：项目仓库中的 docs/addon.md。</p>`,
+};
+
 export function onOpen(): void {
-  SpreadsheetApp.getUi().createAddonMenu().addItem(MENU[spreadsheetLocale()], 'showSidebar').addToUi();
+  const m = MENU[spreadsheetLocale()];
+  SpreadsheetApp.getUi().createAddonMenu()
+    .addItem(m.segment, 'showSidebar')
+    .addSeparator()
+    .addItem(m.help, 'showHelp')
+    .addToUi();
 }
 
 export function onInstall(e?: unknown): void {
@@ -17,4 +37,10 @@ export function onInstall(e?: unknown): void {
 export function showSidebar(): void {
   const html = HtmlService.createHtmlOutputFromFile('Sidebar').setTitle(TITLE[spreadsheetLocale()]);
   SpreadsheetApp.getUi().showSidebar(html);
+}
+
+export function showHelp(): void {
+  const locale = spreadsheetLocale();
+  const html = HtmlService.createHtmlOutput(`<div style="font:13px Arial,sans-serif">${HELP[locale]}</div>`).setWidth(420).setHeight(300);
+  SpreadsheetApp.getUi().showModalDialog(html, TITLE[locale]);
 }

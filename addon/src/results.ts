@@ -1,9 +1,15 @@
 /**
- * Writes the results sheet: the score table in one setValues, colours in one setBackgrounds,
- * a summary block beside it and a bar chart of customers per tier.
+ * Writes the results: a customers sheet (one row per customer, headers in the sheet's language,
+ * number formats, frozen header, filter, banding, conditional-format rules colouring tier and
+ * segment), a Summary sheet (as-of, model, counts, warnings, tiers and a chart of them) and a
+ * Rejects sheet (row, column, reason, value). Each is sized to what it holds and replaced,
+ * never appended to, on every run.
  */
-import type { Locale, ScoreRun } from '../../core/types.ts';
+import type { Locale, Reject, ScoreRun } from '../../core/types.ts';
 import { scoreTable } from '../../core/report/index.ts';
+import { label } from '../../core/labels.ts';
+import { fitGrid, freshSheet } from './grid.ts';
+import { sheetHeaders } from './headers.ts';
 import './gas.ts';
 
 const TIER_COLOURS: Record<string, string> = {
@@ -15,83 +21,133 @@ const SEGMENT_COLOURS: Record<string, string> = {
   needAttention: '#fce5cd', aboutToSleep: '#f9cb9c', atRisk: '#f4cccc', cantLoseThem: '#ea9999',
   hibernating: '#e6e6e6', lost: '#cccccc',
 };
-const HEADER_COLOUR = '#434343';
 
 export const RESULTS_SHEET: Record<Locale, string> = { en: 'Customer pyramid', 'zh-CN': '客户金字塔' };
+export const SUMMARY_SHEET: Record<Locale, string> = { en: 'Pyramid summary', 'zh-CN': '金字塔汇总' };
+export const REJECTS_SHEET: Record<Locale, string> = { en: 'Pyramid rejects', 'zh-CN': '被拒绝的行' };
+export const ALL_RESULT_SHEETS = [...Object.values(RESULTS_SHEET), ...Object.values(SUMMARY_SHEET), ...Object.values(REJECTS_SHEET)];
 
 const TEXT = {
-  en: { summary: 'Summary', asOf: 'As of', customers: 'Customers', equity: 'Customer equity', tier: 'Tier', share: 'Revenue share', clvShare: 'CLV share', chart: 'Customers per tier' },
-  'zh-CN': { summary: '汇总', asOf: '截至日期', customers: '客户数', equity: '客户资产', tier: '层级', share: '收入占比', clvShare: 'CLV 占比', chart: '各层级客户数' },
+  en: {
+    summary: 'Summary', asOf: 'As of', customers: 'Customers', equity: 'Customer equity', tier: 'Tier', share: 'Revenue share',
+    clvShare: 'CLV share', chart: 'Customers per tier', model: 'Purchase model', fallback: 'none (simple fallback)', rowsRead: 'Rows read',
+    rowsRejected: 'Rows rejected', warnings: 'Warnings', none: 'none', row: 'Row', column: 'Column', reason: 'Reason', value: 'Value',
+    more: (n: number) => `… and ${n} more rejected rows (first ones listed)`,
+  },
+  'zh-CN': {
+    summary: '汇总', asOf: '截至日期', customers: '客户数', equity: '客户资产', tier: '层级', share: '收入占比',
+    clvShare: 'CLV 占比', chart: '各层级客户数', model: '购买模型', fallback: '无（简单估计）', rowsRead: '读取行数',
+    rowsRejected: '被拒绝行数', warnings: '提示', none: '无', row: '行', column: '列', reason: '原因', value: '值',
+    more: (n: number) => `…… 另有 ${n} 行被拒绝（仅列出前面的行）`,
+  },
 };
 
-/** Index of the first header containing one of the words (case-insensitive). */
-function findColumn(header: string[], words: string[]): number {
-  const h = header.map((x) => x.toLowerCase());
-  for (const w of words) {
-    const i = h.findIndex((x) => x === w.toLowerCase());
-    if (i >= 0) return i;
-  }
-  return -1;
+/** Number formats by machine column. */
+const FORMATS: Record<string, string> = {
+  recency: '0.0', T: '0.0', total_spend: '#,##0.00', returns: '#,##0.00', net_spend: '#,##0.00', mean_repeat_spend: '#,##0.00',
+  p_alive: '0.0%', expected_purchases: '0.00', expected_spend: '#,##0.00', clv: '#,##0.00', historic_value: '#,##0.00',
+  tier_percentile: '0.0%', tier_cumulative_share: '0.0%', value_at_risk: '#,##0.00', clv_low: '#,##0.00', clv_high: '#,##0.00',
+};
+
+export interface RunFacts {
+  rowsRead: number;
+  rowsRejected: number;
+  rejects: Reject[];
+  warnings: string[];
 }
 
-export function writeResults(run: ScoreRun, locale: Locale): { sheetName: string; rows: number } {
-  const ss = SpreadsheetApp.getActive();
+export function writeResults(run: ScoreRun, locale: Locale, facts: RunFacts = { rowsRead: 0, rowsRejected: 0, rejects: [], warnings: [] }): { sheetName: string; rows: number } {
   const name = RESULTS_SHEET[locale];
-  const sheet = ss.getSheetByName(name) ?? ss.insertSheet(name);
-  sheet.clear();
-  for (const c of sheet.getCharts()) sheet.removeChart(c);
+  writeCustomers(run, locale, name);
+  writeSummary(run, locale, facts);
+  writeRejects(locale, facts);
+  return { sheetName: name, rows: run.customers.length };
+}
 
+function writeCustomers(run: ScoreRun, locale: Locale, name: string): void {
+  const sheet = freshSheet(name);
   const table = scoreTable(run, locale);
   const width = table.header.length;
-  const values: (string | number)[][] = [table.header, ...table.rows];
-  sheet.getRange(1, 1, values.length, width).setValues(values);
-
-  // Colour by the machine keys (the table holds labels), matched through the id column.
-  const byId = new Map(run.customers.map((c) => [c.id, c]));
-  const idCol = Math.max(0, findColumn(table.header, ['customer_id', 'id', 'customer', '客户编号', '客户']));
-  const tierCol = findColumn(table.header, ['tier', '层级', '金字塔层级']);
-  const segCol = findColumn(table.header, ['rfm_segment', 'segment', 'rfm 分群', '客户分群']);
-  const backgrounds: (string | null)[][] = values.map((row, r) => {
-    const line: (string | null)[] = new Array(width).fill(null);
-    if (r === 0) return line.fill(HEADER_COLOUR);
-    const c = byId.get(String(row[idCol]));
-    if (c && tierCol >= 0) line[tierCol] = TIER_COLOURS[c.tier] ?? null;
-    if (c && segCol >= 0) line[segCol] = SEGMENT_COLOURS[c.rfm.segment] ?? null;
-    return line;
-  });
-  sheet.getRange(1, 1, values.length, width).setBackgrounds(backgrounds);
-  sheet.getRange(1, 1, 1, width).setFontColor('#ffffff').setFontWeight('bold');
+  const n = table.rows.length;
+  fitGrid(sheet, n + 2, width); // a frozen header needs a row below it
+  sheet.getRange(1, 1, n + 1, width).setValues([sheetHeaders(table.columns, locale), ...table.rows]);
+  sheet.getRange(1, 1, 1, width).setFontWeight('bold');
   sheet.setFrozenRows(1);
+  if (n === 0) return;
+  table.columns.forEach((c, j) => { if (FORMATS[c]) sheet.getRange(2, j + 1, n, 1).setNumberFormat(FORMATS[c]); });
+  const all = sheet.getRange(1, 1, n + 1, width);
+  all.applyRowBanding(SpreadsheetApp.BandingTheme.LIGHT_GREY, true, false);
+  all.createFilter();
+  // Colours follow the values (a rule per label), so sorting or editing keeps them right.
+  const rules: unknown[] = [];
+  const colour = (col: string, group: string, colours: Record<string, string>) => {
+    const j = table.columns.indexOf(col);
+    if (j < 0) return;
+    const range = sheet.getRange(2, j + 1, n, 1);
+    for (const [key, bg] of Object.entries(colours)) {
+      rules.push(SpreadsheetApp.newConditionalFormatRule().whenTextEqualTo(label(group, key, locale)).setBackground(bg).setRanges([range]).build());
+    }
+  };
+  colour('tier', 'tier', TIER_COLOURS);
+  colour('rfm_segment', 'segment', SEGMENT_COLOURS);
+  sheet.setConditionalFormatRules(rules);
+}
 
-  // Summary block two columns to the right of the table, tiers top first (pyramid order).
+function modelName(run: ScoreRun, t: (typeof TEXT)['en']): string {
+  const choice = (run.models as { choice?: { chosen?: string } }).choice?.chosen;
+  if (choice) return choice;
+  const fitted = ['bgnbd', 'paretoNbd', 'mbgnbd'].filter((k) => (run.models as Record<string, unknown>)[k]);
+  return fitted.length ? fitted.join(', ') : t.fallback;
+}
+
+function writeSummary(run: ScoreRun, locale: Locale, facts: RunFacts): void {
   const t = TEXT[locale];
-  const col = width + 2;
-  const block: (string | number)[][] = [
+  const sheet = freshSheet(SUMMARY_SHEET[locale]);
+  const warnings = facts.warnings.length ? facts.warnings : [t.none];
+  const head: (string | number)[][] = [
     [t.summary, '', '', ''],
     [t.asOf, run.asOf, '', ''],
     [t.customers, run.customers.length, '', ''],
     [t.equity, run.customerEquity, '', ''],
+    [t.model, modelName(run, t), '', ''],
+    [t.rowsRead, facts.rowsRead, '', ''],
+    [t.rowsRejected, facts.rowsRejected, '', ''],
     ['', '', '', ''],
-    [t.tier, t.customers, t.share, t.clvShare],
-    ...run.tiers.map((g) => [g.label[locale], g.customers, g.revenueShare, g.clvShare]),
   ];
-  sheet.getRange(1, col, block.length, 4).setValues(block);
-  sheet.getRange(4, col + 1, 1, 1).setNumberFormat('#,##0.00');
-  sheet.getRange(1, col, 1, 1).setFontWeight('bold');
-  sheet.getRange(6, col, 1, 4).setFontWeight('bold');
-  const tierRows = run.tiers.length;
-  if (tierRows > 0) {
-    sheet.getRange(7, col + 2, tierRows, 2).setNumberFormat('0.0%');
-    sheet.getRange(7, col, tierRows, 1).setBackgrounds(run.tiers.map((g) => [TIER_COLOURS[g.key] ?? null]));
+  const tierStart = head.length + 1;
+  const tiers: (string | number)[][] = [[t.tier, t.customers, t.share, t.clvShare], ...run.tiers.map((g) => [g.label[locale], g.customers, g.revenueShare, g.clvShare])];
+  const warnStart = tierStart + tiers.length + 1;
+  const values = [...head, ...tiers, ['', '', '', ''], [t.warnings, '', '', ''], ...warnings.map((w) => [w, '', '', ''])];
+  fitGrid(sheet, values.length + 20, 8);
+  sheet.getRange(1, 1, values.length, 4).setValues(values);
+  sheet.getRange(4, 2, 1, 1).setNumberFormat('#,##0.00');
+  sheet.getRange(1, 1, 1, 1).setFontWeight('bold');
+  sheet.getRange(tierStart, 1, 1, 4).setFontWeight('bold');
+  sheet.getRange(warnStart, 1, 1, 1).setFontWeight('bold');
+  if (run.tiers.length > 0) {
+    sheet.getRange(tierStart + 1, 3, run.tiers.length, 2).setNumberFormat('0.0%');
+    sheet.getRange(tierStart + 1, 1, run.tiers.length, 1).setBackgrounds(run.tiers.map((g) => [TIER_COLOURS[g.key] ?? null]));
     const chart = sheet.newChart()
       .asBarChart()
-      .addRange(sheet.getRange(6, col, tierRows + 1, 2))
+      .addRange(sheet.getRange(tierStart, 1, run.tiers.length + 1, 2))
       .setNumHeaders(1)
       .setOption('title', t.chart)
       .setOption('legend', { position: 'none' })
-      .setPosition(block.length + 2, col, 0, 0)
+      .setPosition(1, 6, 0, 0)
       .build();
     sheet.insertChart(chart);
   }
-  return { sheetName: name, rows: run.customers.length };
+}
+
+function writeRejects(locale: Locale, facts: RunFacts): void {
+  const t = TEXT[locale];
+  const rows: (string | number)[][] = [[t.row, t.column, t.reason, t.value]];
+  for (const r of facts.rejects) rows.push([r.line, r.column ?? '', r.message, r.value ?? '']);
+  const unlisted = facts.rowsRejected - facts.rejects.length;
+  if (unlisted > 0) rows.push([t.more(unlisted), '', '', '']);
+  const sheet = freshSheet(REJECTS_SHEET[locale]);
+  fitGrid(sheet, rows.length + 1, 4);
+  sheet.getRange(1, 1, rows.length, 4).setValues(rows);
+  sheet.getRange(1, 1, 1, 4).setFontWeight('bold');
+  sheet.setFrozenRows(1);
 }

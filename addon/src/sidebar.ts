@@ -3,15 +3,18 @@
  * in chunks (progress kept in the user cache, polled by the sidebar), write the results sheet.
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
-import type { Profile, TierScheme } from '../../core/config.ts';
+import type { ModelChoice, Profile, TierScheme } from '../../core/config.ts';
 import { createTransactionIngest, planColumns } from '../../core/ingest/index.ts';
-import { scoreCustomers } from '../../core/pipeline.ts';
 import type { Cell, Locale, TimeUnit } from '../../core/types.ts';
-import { asOfArg, choiceArg, dayFormatter, numberArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
-import { profileFor } from './engine.ts';
+import { asOfArg, choiceArg, dayFormatter, numberArg, rateArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
+import { prepare, profileFor, score } from './engine.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
-import { RESULTS_SHEET, writeResults } from './results.ts';
+import { ALL_RESULT_SHEETS, writeResults } from './results.ts';
+import { loadSettings, saveSettings, type SavedSettings } from './settings.ts';
 import './gas.ts';
+
+/** Rejected rows listed in the rejects sheet (all of them are counted). */
+export const REJECTS_LISTED = 5000;
 
 /** Rows read per getValues call: large enough to be few calls, small enough for steady progress. */
 export const CHUNK_ROWS = 5000;
@@ -21,23 +24,23 @@ export interface SheetInfo {
   active: string;
   locale: Locale;
   timeZone: string;
-  defaults: { timeUnit: TimeUnit; horizon: number; discountRate: number; margin: number; tierScheme: TierScheme };
+  defaults: { timeUnit: TimeUnit; horizon: number; discountRate: number; margin: number; tierScheme: TierScheme; model: ModelChoice };
 }
 
 export function getSheetInfo(): SheetInfo {
   const ss = SpreadsheetApp.getActive();
-  const results = new Set(Object.values(RESULTS_SHEET));
-  const sheets = ss.getSheets()
+  const results = new Set(ALL_RESULT_SHEETS);
+  const sheets = (ss?.getSheets() ?? [])
     .map((s: any) => ({ name: s.getName() as string, rows: s.getLastRow() as number, columns: s.getLastColumn() as number }))
     .filter((s: { name: string }) => !results.has(s.name));
-  const active = ss.getActiveSheet()?.getName();
-  const { timeUnit, horizon, discountRate, margin, tierScheme } = DEFAULT_PROFILE;
+  const active = ss?.getActiveSheet()?.getName();
+  const { timeUnit, horizon, discountRate, margin, tierScheme, model } = DEFAULT_PROFILE;
   return {
     sheets,
     active: sheets.some((s: { name: string }) => s.name === active) ? active : sheets[0]?.name ?? '',
     locale: spreadsheetLocale(),
     timeZone: sheetTimeZone(),
-    defaults: { timeUnit, horizon, discountRate, margin, tierScheme },
+    defaults: { timeUnit, horizon, discountRate, margin, tierScheme, model },
   };
 }
 
@@ -56,6 +59,8 @@ export interface ColumnInfo {
   rows: number;
   /** Latest date in the detected date column, as a suggestion for the as-of date. */
   lastDate: string | null;
+  /** Settings saved for this sheet by an earlier run in this document (columns still present). */
+  saved: SavedSettings | null;
 }
 
 export function detectColumns(sheetName: string): ColumnInfo {
@@ -63,7 +68,8 @@ export function detectColumns(sheetName: string): ColumnInfo {
   const sheet = sheetByName(sheetName, fn);
   const lastRow = sheet.getLastRow();
   const lastCol = sheet.getLastColumn();
-  if (lastRow < 1 || lastCol < 1) throw new Error(`${fn}: sheet "${sheetName}" is empty`);
+  // An empty sheet is no error: the sidebar says so and keeps Run disabled.
+  if (lastRow < 2 || lastCol < 1) return { headers: [], roles: {}, sample: [], rows: 0, lastDate: null, saved: null };
   const tz = sheetTimeZone();
   const toDay = dayFormatter(tz);
   const top: Cell[][] = sheet.getRange(1, 1, Math.min(lastRow, 6), lastCol).getValues();
@@ -79,7 +85,8 @@ export function detectColumns(sheetName: string): ColumnInfo {
       if (typeof d === 'string' && /^\d{4}-\d{2}-\d{2}/.test(d) && (lastDate === null || d.slice(0, 10) > lastDate)) lastDate = d.slice(0, 10);
     }
   }
-  return { headers, roles: { ...detection.names }, sample, rows: lastRow - 1, lastDate };
+  const saved = loadSettings(sheetName, headers);
+  return { headers, roles: { ...detection.names, ...(saved?.columns ?? {}) }, sample, rows: lastRow - 1, lastDate, saved };
 }
 
 export interface RunOptions {
@@ -93,11 +100,12 @@ export interface RunOptions {
   discountRate?: number | string;
   margin?: number | string;
   tierScheme?: string;
+  model?: string;
   locale?: Locale;
 }
 
 export interface Progress {
-  phase: 'reading' | 'scoring' | 'writing' | 'done' | 'failed';
+  phase: 'reading' | 'scoring' | 'writing' | 'done' | 'failed' | 'cancelled';
   done: number;
   total: number;
   message?: string;
@@ -105,6 +113,18 @@ export interface Progress {
 
 const cache = () => CacheService.getUserCache();
 const progressKey = (runId: string) => `pyramid-progress:${runId}`;
+const cancelKey = (runId: string) => `pyramid-cancel:${runId}`;
+
+/** The sidebar's Cancel: the run stops at its next chunk boundary, before anything is written. */
+export function cancelRun(runId: string): void {
+  cache().put(cancelKey(String(runId)), '1', 600);
+}
+
+class Cancelled extends Error {}
+
+function checkCancelled(fn: string, runId: string): void {
+  if (cache().get(cancelKey(runId))) throw new Cancelled(`${fn}: cancelled; nothing was written`);
+}
 
 function setProgress(runId: string, p: Progress): void {
   cache().put(progressKey(runId), JSON.stringify(p), 600);
@@ -143,13 +163,16 @@ export function runSegmentation(options: RunOptions): RunResult {
       header: true,
       timeUnit,
       horizon: numberArg(options.horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
-      discountRate: numberArg(options.discountRate, 'discount rate', fn, DEFAULT_PROFILE.discountRate, { min: 0, max: 10 }),
-      margin: numberArg(options.margin, 'margin', fn, DEFAULT_PROFILE.margin, { min: 0, max: 1 }),
+      discountRate: rateArg(options.discountRate, 'discount rate', fn, DEFAULT_PROFILE.discountRate),
+      margin: rateArg(options.margin, 'margin', fn, DEFAULT_PROFILE.margin),
       tierScheme: choiceArg<TierScheme>(options.tierScheme, 'tier scheme', fn, DEFAULT_PROFILE.tierScheme, ['zeithaml', 'ibm', 'pareto']),
+      model: choiceArg<ModelChoice>(options.model, 'model', fn, DEFAULT_PROFILE.model, ['auto', 'bgnbd', 'paretonbd', 'mbgnbd']),
+      rejectExamples: REJECTS_LISTED,
     });
 
     const lastRow = sheet.getLastRow();
     const lastCol = sheet.getLastColumn();
+    if (lastRow < 2 || lastCol < 1) throw new Error(`${fn}: sheet "${options.sheetName}" has no data rows`);
     const total = Math.max(0, lastRow - 1);
     setProgress(runId, { phase: 'reading', done: 0, total });
     const toDay = dayFormatter(tz);
@@ -165,6 +188,7 @@ export function runSegmentation(options: RunOptions): RunResult {
         ingest.row(row, start + i);
       }
       setProgress(runId, { phase: 'reading', done: start + n - 2, total });
+      checkCancelled(fn, runId);
     }
     const ingested = ingest.finish();
     if (ingested.summaries.length === 0) {
@@ -173,9 +197,16 @@ export function runSegmentation(options: RunOptions): RunResult {
     }
 
     setProgress(runId, { phase: 'scoring', done: total, total });
-    const run = scoreCustomers(ingested.summaries, profile, {});
+    const run = score(prepare(ingested.summaries, profile));
+    checkCancelled(fn, runId);
     setProgress(runId, { phase: 'writing', done: total, total });
-    const written = writeResults(run, locale);
+    const warnings = [...ingested.warnings, ...run.warnings];
+    const written = writeResults(run, locale, { rowsRead: ingested.counts.read, rowsRejected: ingested.counts.rejected, rejects: ingested.rejects, warnings });
+    saveSettings(options.sheetName, {
+      columns: Object.fromEntries(Object.entries(columns).filter(([, h]) => typeof h === 'string')) as Record<string, string>,
+      timeUnit, horizon: profile.horizon, discountRate: profile.discountRate, margin: profile.margin,
+      tierScheme: profile.tierScheme, model: profile.model,
+    });
     const result: RunResult = {
       sheetName: written.sheetName,
       customers: run.customers.length,
@@ -183,12 +214,12 @@ export function runSegmentation(options: RunOptions): RunResult {
       rowsRejected: ingested.counts.rejected,
       customerEquity: run.customerEquity,
       tiers: run.tiers.map((g) => ({ label: g.label[locale], customers: g.customers, revenueShare: g.revenueShare })),
-      warnings: [...ingested.warnings, ...run.warnings],
+      warnings,
     };
     setProgress(runId, { phase: 'done', done: total, total, message: JSON.stringify(result) });
     return result;
   } catch (e) {
-    setProgress(runId, { phase: 'failed', done: 0, total: 0, message: (e as Error).message });
+    setProgress(runId, { phase: e instanceof Cancelled ? 'cancelled' : 'failed', done: 0, total: 0, message: (e as Error).message });
     throw e;
   }
 }

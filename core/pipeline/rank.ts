@@ -19,7 +19,7 @@ export interface Ranking {
 }
 
 export function rank(input: ScoreInput, p: Predictions): Ranking {
-  const { rows, profile, scoreDay, warnings } = input;
+  const { rows, profile, warnings } = input;
   const n = rows.length;
   const ids = rows.map((s) => s.id);
   let value: Float64Array = p.clv;
@@ -34,6 +34,17 @@ export function rank(input: ScoreInput, p: Predictions): Ranking {
     }
     if (missing) warnings.push(`${missing} customers have no margin in the data; their margin is net spend × profile margin.`);
   }
+  return {
+    value,
+    tiers: assignTiers(value, ids, profile.tierScheme, profile.customTiers),
+    ...rankRfm(input),
+    valueClass: valueClasses(p.historic, p.clv, ids),
+  };
+}
+
+/** RFM scores and segments: they need no model, only recency, transactions and net spend. */
+export function rankRfm({ rows, profile, scoreDay }: ScoreInput): { rfm: RfmScores; rfmOptions: RfmOptions } {
+  const n = rows.length;
   const daysAgo = new Float64Array(n);
   const tx = new Float64Array(n);
   const money = new Float64Array(n);
@@ -43,11 +54,5 @@ export function rank(input: ScoreInput, p: Predictions): Ranking {
     money[i] = rows[i].netSpend;
   }
   const rfmOptions: RfmOptions = { ...(profile.rfm as Partial<RfmOptions>), bins: profile.rfm.bins };
-  return {
-    value,
-    tiers: assignTiers(value, ids, profile.tierScheme, profile.customTiers),
-    rfm: rfmScores(daysAgo, tx, money, rfmOptions),
-    rfmOptions,
-    valueClass: valueClasses(p.historic, p.clv, ids),
-  };
+  return { rfm: rfmScores(daysAgo, tx, money, rfmOptions), rfmOptions };
 }

@@ -12,8 +12,8 @@ import { FakeSpreadsheet, loadBundle, makeServices } from './fakes.ts';
 import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
-const CUSTOM = ['PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
-const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress'];
+const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
 
 let code = '';
 let distDir = '';
@@ -59,6 +59,8 @@ describe('built Code.js', () => {
   it('ships appsscript.json with V8 and exactly the two minimal scopes, and a clasp project rooted at dist', () => {
     const manifest = JSON.parse(readFileSync(join(distDir, 'appsscript.json'), 'utf8'));
     expect(manifest.runtimeVersion).toBe('V8');
+    // An Editor add-on: the addOns block belongs to Workspace (card) add-ons only.
+    expect(manifest.addOns).toBeUndefined();
     expect(manifest.oauthScopes).toEqual([
       'https://www.googleapis.com/auth/spreadsheets.currentonly',
       'https://www.googleapis.com/auth/script.container.ui',
@@ -79,7 +81,10 @@ describe('built Code.js', () => {
   it('adds the menu and opens the sidebar, in Chinese for a zh spreadsheet', () => {
     const { g, services } = sandbox(new FakeSpreadsheet('zh_CN'));
     g.onOpen({ authMode: 'FULL' });
-    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar']] }]);
+    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['帮助 / 关于', 'showHelp']] }]);
+    g.showHelp();
+    expect(services.ui.dialogs[0][1]).toBe('客户金字塔');
+    expect(services.ui.dialogs[0][0].getContent()).toContain('PYRAMID_SCORES');
     g.showSidebar();
     expect(services.ui.sidebars).toHaveLength(1);
     expect(services.ui.sidebars[0].title).toBe('客户金字塔');
@@ -132,6 +137,41 @@ describe('custom functions in the sandbox', () => {
     expect(() => g.PYRAMID_RETENTION(ids, dates, '2024-07-01', 'decade')).toThrow(/PYRAMID_RETENTION: period must be one of/);
     expect(() => g.PYRAMID_RFM([['a'], ['b']], [['soon'], ['2024-01-01']], [[1], [-5]], '2024-07-01'))
       .toThrow(/^PYRAMID_RFM: no usable rows in the ranges \(first problem: row 1: /);
+  });
+
+  it('PYRAMID_SCORES keeps numeric ids numeric and speaks the sheet\'s language', () => {
+    const { g } = sandbox(new FakeSpreadsheet('zh_CN'));
+    const numeric = lines.map((l) => [Number(l.id.slice(1))]);
+    const out = g.PYRAMID_SCORES(numeric, dates, amounts, '2024/07/01', 'model=bgnbd') as unknown[][];
+    expect(out[0][0]).toBe('客户编号');
+    expect(out[0]).toContain('活跃概率');
+    expect(out.slice(1).every((r) => typeof r[0] === 'number')).toBe(true);
+    const en = g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', [['locale', 'en'], ['model', 'bgnbd']]) as unknown[][];
+    expect(en[0].slice(0, 2)).toEqual(['Customer', 'First purchase']);
+    expect(en.slice(1).every((r) => typeof r[0] === 'string')).toBe(true);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'horizon=26; discont=0.1')).toThrow(/PYRAMID_SCORES: unknown option "discont" \(known: horizon, discount/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'horizon 26')).toThrow(/options must be "key=value; …"/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', [[1, 2, 3]])).toThrow(/two-column range/);
+    expect(() => g.PYRAMID_SCORES(ids, dates, amounts, '2024-07-01', 'model=magic')).toThrow(/model must be one of/);
+  });
+
+  it('as_of accepts what the date columns accept: date cells, serials, 2024/07/01, 7/1/2024 in the sheet\'s order', () => {
+    const { g } = sandbox();
+    const want = JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, '2024-07-01'));
+    for (const asOf of ['2024/07/01', '2024/7/1', '7/1/2024', 45474, '45474', '20240701', '2024年7月1日', [[sheetDate('2024-07-01', 8)]]]) {
+      expect(JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, asOf)), JSON.stringify(asOf)).toBe(want);
+    }
+    // A German sheet reads 1/7/2024 day first; a day above 12 settles the order whatever the locale.
+    const de = sandbox(new FakeSpreadsheet('de_DE')).g;
+    expect(JSON.stringify(de.PYRAMID_RFM(ids, dates, amounts, '1/7/2024'))).toBe(want);
+    expect(JSON.stringify(g.PYRAMID_RFM(ids, dates, amounts, '6/30/2024'))).toBe(JSON.stringify(de.PYRAMID_RFM(ids, dates, amounts, '30/6/2024')));
+  });
+
+  it('PYRAMID_TIER reads amounts as the amount column does; rates above 1 are refused unless written as %', () => {
+    const { g } = sandbox();
+    expect(g.PYRAMID_TIER([['¥50'], ['1,234.50'], ['(12.00)'], [7]], 'zeithaml')).toEqual(g.PYRAMID_TIER([[50], [1234.5], [-12], [7]], 'zeithaml'));
+    expect(() => g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 10)).toThrow(/PYRAMID_CLV: discount_rate must be from 0 to 1 \(0.1 = 10 %\), got 10; write "10%"/);
+    expect(JSON.stringify(g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, '10%'))).toBe(JSON.stringify(g.PYRAMID_CLV(ids, dates, amounts, '2024-07-01', 52, 0.1)));
   });
 
   it('PYRAMID_NPS and PYRAMID_CSAT follow the standard definitions', () => {
@@ -215,11 +255,65 @@ describe('sidebar server calls in the sandbox', () => {
     expect(p).toMatchObject({ phase: 'done', done: 11_000, total: 11_000 });
     const out = b.getSheetByName('客户金字塔')!;
     expect(out.data.filter((row) => typeof row[0] === 'string' && /^C\d+$/.test(row[0])).length).toBe(r.customers);
-    // A second run replaces the sheet and its chart instead of adding more.
+    // A finished sheet: Chinese headers, frozen, filtered, banded, number formats, colour rules by value.
+    expect(out.data[0].slice(0, 2)).toEqual(['客户编号', '首次购买日期']);
+    expect(out.frozenRows).toBe(1);
+    expect(out.filter?.getNumRows()).toBe(r.customers + 1);
+    expect(out.bandings).toHaveLength(1);
+    const pAliveCol = (out.data[0] as string[]).indexOf('活跃概率') + 1;
+    expect(out.styles.get(`2,${pAliveCol},format`)).toBe('0.0%');
+    const rules = out.conditionalFormatRules;
+    expect(rules.map((x) => x.text)).toEqual(expect.arrayContaining(['钻石', '黄金', '白银', '其他']));
+    expect(rules.length).toBeGreaterThan(4 + 5); // tiers and segments
+    expect(rules.every((x) => x.ranges.length === 1 && x.ranges[0].getNumRows() === r.customers)).toBe(true);
+    expect(new Set(rules.map((x) => x.background)).size).toBeGreaterThanOrEqual(5);
+    // Summary: as-of, counts, warnings (the cancelled orders), tiers and a chart; rejects listed by row.
+    const summary = b.getSheetByName('金字塔汇总')!;
+    const text = summary.data.map((row) => row.join(' ')).join('\n');
+    expect(text).toContain('截至日期 2024-07-01');
+    expect(text).toContain('读取行数 11000');
+    expect(summary.charts).toHaveLength(1);
+    const rejects = b.getSheetByName('被拒绝的行')!;
+    expect(rejects.data[0]).toEqual(['行', '列', '原因', '值']);
+    expect(rejects.data.length - 1).toBe(r.rowsRejected);
+    expect(r.rowsRejected).toBe(220); // every 50th line is cancelled
+    // A second run replaces the sheets, rules, filter, banding and chart instead of adding more.
     g.runSegmentation({ ...opts, runId: 'r2' });
-    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单', '客户金字塔']);
-    expect(out.charts).toHaveLength(1);
+    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单', '客户金字塔', '金字塔汇总', '被拒绝的行']);
+    expect(summary.charts).toHaveLength(1);
+    expect(out.bandings).toHaveLength(1);
+    expect(out.conditionalFormatRules).toHaveLength(rules.length);
     expect(services.cache.get('pyramid-progress:r2')).toContain('"done"');
+  });
+
+  it('a cancelled run stops at the next chunk and writes nothing', () => {
+    const { b } = book(12_000);
+    const { g, services } = sandbox(b);
+    // Cancel arrives while the second chunk is read (the sidebar's Cancel button calls cancelRun).
+    let reads = 0;
+    const put = services.cache.put.bind(services.cache);
+    services.cache.put = (k: string, v: string, ttl?: number) => {
+      put(k, v, ttl);
+      if (k === 'pyramid-progress:c' && JSON.parse(v).phase === 'reading' && JSON.parse(v).done > 0 && ++reads === 1) g.cancelRun('c');
+    };
+    expect(() => g.runSegmentation({ runId: 'c', sheetName: '订单', columns: {}, asOf: '2024-07-01' })).toThrow(/runSegmentation: cancelled; nothing was written/);
+    expect(g.getProgress('c')).toMatchObject({ phase: 'cancelled' });
+    expect(b.getSheets().map((s) => s.getName())).toEqual(['订单']);
+  });
+
+  it('remembers the column mapping and settings per document, and says when a sheet is empty', () => {
+    const { b } = book(300);
+    b.addSheet('空表', []);
+    const { g, services } = sandbox(b);
+    expect(g.detectColumns('空表')).toMatchObject({ rows: 0, headers: [], saved: null });
+    expect(() => g.runSegmentation({ runId: 'e', sheetName: '空表', columns: {}, asOf: '2024-07-01' })).toThrow(/runSegmentation: sheet "空表" has no data rows/);
+    const first = g.detectColumns('订单') as { saved: unknown };
+    expect(first.saved).toBeNull();
+    g.runSegmentation({ runId: 's', sheetName: '订单', columns: { customer: '客户编号', date: '订单日期', amount: '金额' }, asOf: '2024-07-01', margin: 0.3, model: 'bgnbd', tierScheme: 'pareto', horizon: 26 });
+    expect([...services.documentProperties.store.keys()]).toEqual(['pyramid-settings:订单']);
+    const again = g.detectColumns('订单') as { roles: Record<string, string>; saved: Record<string, unknown> };
+    expect(again.saved).toMatchObject({ margin: 0.3, model: 'bgnbd', tierScheme: 'pareto', horizon: 26, columns: { customer: '客户编号', date: '订单日期', amount: '金额' } });
+    expect(again.roles.customer).toBe('客户编号');
   });
 
   it('reports bad input by name and marks the run failed', () => {

@@ -77,7 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     // handed to the polls one by one while the run's answer is held back.
     const snapshots: string[] = [];
     const put = services.cache.put.bind(services.cache);
-    services.cache.put = (k: string, v: string, ttl?: number) => { snapshots.push(v); put(k, v, ttl); };
+    services.cache.put = (k: string, v: string, ttl?: number) => { if (k.startsWith('pyramid-progress:')) snapshots.push(v); put(k, v, ttl); };
     let replay: string[] | null = null;
     await page.exposeFunction('__gas', async (name: string, argsJson: string) => {
       try {
@@ -132,23 +132,64 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     expect(phases.map((p) => p.phase).filter((p, i, a) => p !== a[i - 1])).toEqual(['reading', 'scoring', 'writing', 'done']);
     expect(progressSeen.length).toBeGreaterThan(1);
 
-    // Results sheet: one row per customer, written in one setValues, coloured in one call, with a chart.
+    // The panel fits the 300 px sidebar, and the run's warnings reach it.
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(300);
+    expect(await page.isHidden('#warnings')).toBe(false);
+
+    // Results sheet: one row per customer, written in one setValues, with colour rules and a Summary chart.
     const book = services.book;
     const results = book.getSheetByName('Customer pyramid')!;
     const customers = new Set(orders.data.slice(1).map((r) => r[1])).size;
     expect(results).not.toBeNull();
-    expect(results.data[0][0]).toBe('customer_id');
+    expect(results.data[0][0]).toBe('Customer');
     expect(results.getRange(1, 1, customers + 1, 1).getValues().slice(1).every((r) => typeof r[0] === 'string' && r[0] !== '')).toBe(true);
-    expect(results.data[customers + 1]?.[0] ?? '').toBe('');
-    const tierCol = (results.data[0] as string[]).indexOf('tier');
-    const colours = new Set(results.backgrounds.slice(1, customers + 1).map((r) => r[tierCol]));
-    expect(colours.size).toBeGreaterThanOrEqual(3);
-    expect(book.calls.setValues).toBe(2); // the table, the summary block
-    expect(results.charts).toHaveLength(1);
-    expect(results.charts[0].type).toBe('bar');
+    expect(results.getMaxRows()).toBeLessThanOrEqual(customers + 2);
+    expect(results.conditionalFormatRules.length).toBeGreaterThan(4);
+    expect(book.calls.setValues).toBe(3); // customers, summary, rejects
+    const summary = book.getSheetByName('Pyramid summary')!;
+    expect(summary.charts).toHaveLength(1);
+    expect(summary.charts[0].type).toBe('bar');
 
-    await renderResultsSheet(results, join(artifacts, 'results-sheet.png'));
+    // Reloading the sidebar offers the mapping and settings of this run again.
+    await page.reload();
+    await page.waitForFunction('!document.getElementById("run").disabled');
+    expect(await page.inputValue('#col-customer')).toBe('客户编号');
+    expect(await page.inputValue('#horizon')).toBe('26');
+    expect(await page.inputValue('#tierScheme')).toBe('zeithaml');
+
+    await renderResultsSheet(results, summary, join(artifacts, 'results-sheet.png'));
     if (updateDocs) copyFileSync(join(artifacts, 'results-sheet.png'), join(repoRoot, 'docs/img/results-sheet.png'));
+    await page.close();
+  });
+
+  it('Cancel stops the run before anything is written', async () => {
+    const page = await browser.newPage({ viewport: { width: 300, height: 1000 } });
+    let cancelled: () => void = () => {};
+    const cancelSeen = new Promise<void>((r) => { cancelled = r; });
+    await page.exposeFunction('__gas', async (name: string, argsJson: string) => {
+      try {
+        // The run starts only once Cancel was pressed, as if Cancel came during the first chunk.
+        if (name === 'runSegmentation') await cancelSeen;
+        const value = g[name](...JSON.parse(argsJson));
+        if (name === 'cancelRun') cancelled();
+        return JSON.stringify({ value: JSON.parse(JSON.stringify(value ?? null)) });
+      } catch (e) {
+        return JSON.stringify({ error: (e as Error).message });
+      }
+    });
+    await page.addInitScript(STAND_IN);
+    await page.goto('file://' + join(distDir, 'Sidebar.html'));
+    await page.waitForFunction('!document.getElementById("run").disabled');
+    const before = services.book.getSheetByName('Customer pyramid')!.data.length;
+    const setValues = services.book.calls.setValues;
+    await page.click('#run');
+    await page.click('#cancel');
+    await page.waitForFunction('/Cancelled/.test(document.getElementById("progressText").textContent)');
+    expect(await page.textContent('#error')).toBe('');
+    expect(await page.isHidden('#cancel')).toBe(true);
+    expect(await page.isEnabled('#run')).toBe(true);
+    expect(services.book.calls.setValues).toBe(setValues);
+    expect(services.book.getSheetByName('Customer pyramid')!.data.length).toBe(before);
     await page.close();
   });
 
@@ -169,6 +210,7 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     await page.waitForFunction('!document.getElementById("run").disabled');
     expect(await page.textContent('#run')).toBe('运行');
     expect(await page.textContent('h2')).toBe('客户分层分级');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(300);
     // No customer/date column recognised in this sheet: the sidebar asks for them.
     await page.fill('#asOf', '2024-07-01');
     await page.click('#run');
@@ -181,30 +223,37 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     await page.click('#run');
     await page.waitForFunction('document.getElementById("error").textContent.length > 0');
     expect(await page.textContent('#error')).toMatch(/^空表: no amount column/);
+    expect(await page.isEnabled('#run')).toBe(true);
+
+    // An empty sheet: the panel says so, Run stays disabled, nothing throws.
+    book.addSheet('没有数据', []);
+    await page.reload();
+    await page.waitForFunction('document.getElementById("sheet").options.length === 2');
+    await page.selectOption('#sheet', '没有数据');
+    await page.waitForFunction('/没有数据行/.test(document.getElementById("rows").textContent)');
+    expect(await page.isDisabled('#run')).toBe(true);
+    expect(await page.textContent('#error')).toBe('');
     await page.close();
   });
 
-  /** Draws the fake sheet's first rows, colours and chart as an HTML grid and screenshots it. */
-  async function renderResultsSheet(sheet: FakeSheet, path: string) {
+  /** Draws the fake sheets' first rows, rule colours and chart as an HTML grid and screenshots it. */
+  async function renderResultsSheet(sheet: FakeSheet, summary: FakeSheet, path: string) {
     const esc = (s: unknown) => String(s ?? '').replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
     const show = (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(v < 1 && v > -1 ? 3 : 2) : v);
     const header = sheet.data[0] as string[];
-    const width = header.findIndex((v) => v === undefined || v === null || v === '');
-    const keep = ['customer_id', 'transactions', 'net_spend', 'p_alive', 'expected_purchases', 'clv', 'tier', 'rfm_segment', 'r_score', 'f_score', 'm_score', 'lifecycle_stage', 'churn_risk', 'value_class'];
+    const keep = ['Customer', 'Transactions', 'Net spend', 'P(alive)', 'Expected purchases', 'CLV', 'Tier', 'RFM segment', 'R', 'F', 'M', 'Lifecycle stage', 'Churn risk', 'Value class'];
     const cols = keep.map((k) => header.indexOf(k)).filter((i) => i >= 0);
-    const summaryCol = width + 1; // 0-based index of the summary block, one empty column after the table
-    for (let c = summaryCol; c < summaryCol + 4; c++) cols.push(c);
+    const colour = (r: number, c: number) => sheet.conditionalFormatRules.find((x) => x.ranges[0].getColumn() === c + 1 && x.text === sheet.data[r]?.[c])?.background;
     const rows = 22;
-    let html = '<table><tr><th></th>' + cols.map((c) => `<th>${c < 26 ? String.fromCharCode(65 + c) : 'A' + String.fromCharCode(65 + c - 26)}</th>`).join('') + '</tr>';
+    let html = '<table><tr><th></th>' + cols.map((c) => `<th>${String.fromCharCode(65 + c)}</th>`).join('') + '</tr>';
     for (let r = 0; r < rows; r++) {
       html += `<tr><th>${r + 1}</th>` + cols.map((c) => {
-        const bg = sheet.backgrounds[r]?.[c];
-        const fg = bg === '#434343' ? 'color:#fff;font-weight:bold;' : '';
-        return `<td style="${bg ? `background:${bg};` : ''}${fg}">${esc(show(sheet.data[r]?.[c]))}</td>`;
+        const bg = r === 0 ? '#f1f3f4' : colour(r, c);
+        return `<td style="${bg ? `background:${bg};` : ''}${r === 0 ? 'font-weight:bold;' : ''}">${esc(show(sheet.data[r]?.[c]))}</td>`;
       }).join('') + '</tr>';
     }
-    html += '</table>';
-    const chart = sheet.charts[0];
+    html += '</table><table style="margin-top:12px">' + summary.data.slice(0, 14).map((row) => '<tr>' + row.slice(0, 4).map((v) => `<td>${esc(show(v))}</td>`).join('') + '</tr>').join('') + '</table>';
+    const chart = summary.charts[0];
     const range = chart.ranges[0].getValues().slice(1) as [string, number][];
     const max = Math.max(...range.map((x) => x[1]));
     html += `<div class="chart"><b>${esc(chart.options.title)}</b>` + range.map(([t, n]) =>
