@@ -3,7 +3,7 @@
  * returns a 2-D array that spills, and scores through the same core as the CLI.
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
-import type { ModelChoice, TierScheme } from '../../core/config.ts';
+import type { ModelSetting, TierScheme } from '../../core/config.ts';
 import type { Locale, ScoreRun, SurveyResponse, TimeUnit } from '../../core/types.ts';
 import { label } from '../../core/labels.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
@@ -35,7 +35,7 @@ const HEAD = {
   },
 };
 
-const MODELS: readonly ModelChoice[] = ['auto', 'bgnbd', 'paretonbd', 'mbgnbd'];
+const MODELS: readonly ModelSetting[] = ['auto', 'bgnbd', 'paretonbd', 'mbgnbd'];
 const SCHEMES: readonly Exclude<TierScheme, 'custom'>[] = ['zeithaml', 'ibm', 'pareto'];
 
 /** PYRAMID_RFM needs no model: R, F, M by quantile and the grid segment (customers past the lost window are lost). */
@@ -102,7 +102,7 @@ export function PYRAMID_SCORES(ids: unknown, dates: unknown, amounts: unknown, a
     margin: rateArg(o.margin, 'margin', fn, DEFAULT_PROFILE.margin),
     tierScheme: choiceArg(o.tier, 'tier', fn, DEFAULT_PROFILE.tierScheme === 'custom' ? 'zeithaml' : DEFAULT_PROFILE.tierScheme, SCHEMES),
     rfm: { bins: numberArg(o.bins, 'bins', fn, DEFAULT_PROFILE.rfm.bins, { min: 2, max: 10, integer: true }) },
-    ...(o.model === undefined || o.model === '' ? {} : { model: choiceArg<ModelChoice>(o.model, 'model', fn, 'auto', MODELS) }),
+    ...(o.model === undefined || o.model === '' ? {} : { model: choiceArg<ModelSetting>(o.model, 'model', fn, 'auto', MODELS) }),
   });
   const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
   const input = prepare(summaries, profile);

@@ -14,7 +14,7 @@ import './gas.ts';
 export const CACHE_SECONDS = 6 * 3600;
 export const CACHE_VALUE_LIMIT = 100 * 1024;
 /** Bumped when what a fit stores changes, so an old entry is never read as a new one. */
-const VERSION = 1;
+const VERSION = 2;
 
 /** Two independent 32-bit FNV-1a hashes → 16 hex digits. */
 function hasher() {

@@ -3,7 +3,7 @@
  * in chunks (progress kept in the user cache, polled by the sidebar), write the results sheet.
  */
 import { DEFAULT_PROFILE } from '../../core/config.ts';
-import type { ModelChoice, Profile, TierScheme } from '../../core/config.ts';
+import type { ModelSetting, Profile, TierScheme } from '../../core/config.ts';
 import { createTransactionIngest, planColumns } from '../../core/ingest/index.ts';
 import type { Cell, Locale, TimeUnit } from '../../core/types.ts';
 import { asOfArg, choiceArg, dayFormatter, numberArg, rateArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
@@ -24,7 +24,7 @@ export interface SheetInfo {
   active: string;
   locale: Locale;
   timeZone: string;
-  defaults: { timeUnit: TimeUnit; horizon: number; discountRate: number; margin: number; tierScheme: TierScheme; model: ModelChoice };
+  defaults: { timeUnit: TimeUnit; horizon: number; discountRate: number; margin: number; tierScheme: TierScheme; model: ModelSetting };
 }
 
 export function getSheetInfo(): SheetInfo {
@@ -166,7 +166,7 @@ export function runSegmentation(options: RunOptions): RunResult {
       discountRate: rateArg(options.discountRate, 'discount rate', fn, DEFAULT_PROFILE.discountRate),
       margin: rateArg(options.margin, 'margin', fn, DEFAULT_PROFILE.margin),
       tierScheme: choiceArg<TierScheme>(options.tierScheme, 'tier scheme', fn, DEFAULT_PROFILE.tierScheme, ['zeithaml', 'ibm', 'pareto']),
-      model: choiceArg<ModelChoice>(options.model, 'model', fn, DEFAULT_PROFILE.model, ['auto', 'bgnbd', 'paretonbd', 'mbgnbd']),
+      model: choiceArg<ModelSetting>(options.model, 'model', fn, DEFAULT_PROFILE.model, ['auto', 'bgnbd', 'paretonbd', 'mbgnbd']),
       rejectExamples: REJECTS_LISTED,
     });
 
