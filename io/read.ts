@@ -17,6 +17,7 @@ import { createIngest, hasHeader, type TableIngest, type TableResult } from '../
 import { decodeStream, type DecodeReport } from './decode.ts';
 import { DelimitedRecords, sniffDelimiter } from './delimited.ts';
 import { HAS_FFFD, LineSplitter } from './lines.ts';
+import { readAhead } from './streams.ts';
 import { readXlsx } from './xlsx.ts';
 
 export { InputError, sniffDelimiter };
@@ -41,28 +42,10 @@ function openInput(input: Input): AsyncIterable<Uint8Array> {
   return createReadStream(input, { highWaterMark: 1 << 20 });
 }
 
-/** Reads ahead until `min` bytes (or the end), then replays them followed by the rest of the stream. */
+/** The first `min` bytes of a byte stream (or all of it), and the whole stream replayed. */
 async function peek(src: AsyncIterable<Uint8Array>, min: number): Promise<{ head: Uint8Array; stream: AsyncIterable<Uint8Array> }> {
-  const it = src[Symbol.asyncIterator]();
-  const chunks: Uint8Array[] = [];
-  let size = 0, done = false;
-  while (size < min) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    chunks.push(r.value);
-    size += r.value.length;
-  }
-  const head = Buffer.concat(chunks);
-  async function* rest(): AsyncIterable<Uint8Array> {
-    if (head.length) yield head;
-    if (done) return;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-  return { head, stream: rest() };
+  const { head, stream } = await readAhead(src, min);
+  return { head: Buffer.concat(head), stream };
 }
 
 /** Counts bytes as they pass, for progress reporting. */
@@ -198,21 +181,8 @@ function jsonLine(sink: RowSink, name: string, text: string, line: number, flags
 
 /** The first `min` characters of a text stream (or all of it), and the whole stream replayed. */
 async function peekText(src: AsyncIterable<string>, min: number): Promise<{ sample: string; text: AsyncIterable<string> }> {
-  const it = src[Symbol.asyncIterator]();
-  const parts: string[] = [];
-  let size = 0, done = false;
-  while (size < min) {
-    const r = await it.next();
-    if (r.done) { done = true; break; }
-    parts.push(r.value);
-    size += r.value.length;
-  }
-  async function* all(): AsyncIterable<string> {
-    yield* parts;
-    if (done) return;
-    for (;;) { const r = await it.next(); if (r.done) return; yield r.value; }
-  }
-  return { sample: parts.join(''), text: all() };
+  const { head, stream } = await readAhead(src, min);
+  return { sample: head.join(''), text: stream };
 }
 
 /** Per-format handling of physical lines; `counts` gives the header, blank and joined lines seen. */

@@ -9,6 +9,7 @@ import ExcelJS from 'exceljs';
 import type { Profile } from '../core/config.ts';
 import type { Cell } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
+import { readAhead } from './streams.ts';
 
 /** Largest workbook (compressed bytes) read whole; larger ones are streamed. */
 export const XLSX_LOAD_MAX_BYTES = 64 * 1024 * 1024;
@@ -50,21 +51,8 @@ function emit(values: ExcelJS.CellValue[], line: number, out: XlsxRows): void {
 
 /** Reads up to `max` bytes; null (and the stream replayed in `rest`) when there are more. */
 async function takeUpTo(src: AsyncIterable<Uint8Array>, max: number): Promise<{ whole: Buffer | null; rest: AsyncIterable<Uint8Array> }> {
-  const it = src[Symbol.asyncIterator]();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const r = await it.next();
-    if (r.done) return { whole: Buffer.concat(chunks), rest: (async function* () {})() };
-    chunks.push(r.value);
-    size += r.value.length;
-    if (size > max) break;
-  }
-  async function* rest(): AsyncIterable<Uint8Array> {
-    yield* chunks;
-    for (;;) { const r = await it.next(); if (r.done) return; yield r.value; }
-  }
-  return { whole: null, rest: rest() };
+  const { head, stream, done } = await readAhead(src, max + 1);
+  return done ? { whole: Buffer.concat(head), rest: (async function* () {})() } : { whole: null, rest: stream };
 }
 
 /** Rows of the chosen sheet (the profile's, else the first); returns the sheet's name. */
