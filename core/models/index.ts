@@ -7,4 +7,5 @@ export { fitSbg, fitSbgFromTenure, sbgModel, type SbgModel } from './sbg.ts';
 export { holdoutValidation, type HoldoutReport } from './holdout.ts';
 export { selectPurchaseModel, type ModelChoice, type Candidate } from './select.ts';
 export { SPECS } from './purchase.ts';
+export { paramsFinite } from './mle.ts';
 export { scoreIntervals, predictionIntervals, type IntervalReport, type CustomerIntervals } from './intervals.ts';

@@ -108,6 +108,11 @@ const STEPS_BEYOND_BOUND = 8;
 /** Half-width of the search box around the start, in log units (a factor of 1e9 either way). */
 const LOG_BOX = 9 * Math.LN10;
 
+/** Whether every fitted parameter is a finite positive number (a fit that is not is never used). */
+export function paramsFinite(fit: FitReport): boolean {
+  return Object.values(fit.params).every((v) => Number.isFinite(v) && v > 0);
+}
+
 /** A shape beyond this factor from 1 (or a scale beyond it from the mean customer age) counts as run to a bound. */
 export const PARAMETER_BOUND = 1e5;
 

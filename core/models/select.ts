@@ -14,6 +14,7 @@
 import type { ModelSetting, PurchaseModelKind } from '../config.ts';
 import type { CustomerSummary, FitReport } from '../types.ts';
 import { compressSummaries } from './histogram.ts';
+import { paramsFinite } from './mle.ts';
 import { fitPurchaseModel, SPECS, type FactoredPurchaseModel } from './purchase.ts';
 
 /** Share of each customer's observed history (first purchase → cut) held out for model selection. */
@@ -125,10 +126,6 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting): Selectio
   const fits: Selection['fits'] = {};
   for (const k of AUTO) if (fitted[k]) fits[k] = fitted[k]!.fit;
   return { model: chosen, choice: { requested: setting, chosen: chosen?.kind ?? null, reason, holdout, candidates }, fits, warnings };
-}
-
-function paramsFinite(f: FitReport): boolean {
-  return Object.values(f.params).every((v) => Number.isFinite(v) && v > 0);
 }
 
 interface SplitRow { frequency: number; recency: number; T: number; holdout: number; length: number }

@@ -4,7 +4,7 @@
  * Every model fitting call of the pipeline is in this file.
  */
 import type { PurchaseModel, ScoreRun, SpendModel } from '../types.ts';
-import { fitGammaGamma, selectPurchaseModel } from '../models/index.ts';
+import { fitGammaGamma, paramsFinite, selectPurchaseModel } from '../models/index.ts';
 import type { ScoreInput } from './input.ts';
 
 /** Below this many customers, or without any repeat buyer, purchase models are not fitted. */
@@ -25,10 +25,6 @@ export interface FitStage {
   purchase?: PurchaseModel;
   /** The spend model; absent → SPEND_FALLBACK. */
   spend?: SpendModel;
-}
-
-function paramsFinite(m: PurchaseModel | SpendModel): boolean {
-  return Object.values(m.fit.params).every((v) => Number.isFinite(v) && v > 0);
 }
 
 export function fit(input: ScoreInput): FitStage {
@@ -70,7 +66,7 @@ function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models']): S
     models.gammaGamma = { ...g.fit, finiteMean: g.finiteMean };
     for (const w of g.fit.warnings) warnings.push(`gammaGamma: ${w}`);
     if (!g.finiteMean) warnings.push(`Gamma-Gamma is not used (q ≤ 1); ${SPEND_FALLBACK}.`);
-    else if (!paramsFinite(g)) warnings.push(`Gamma-Gamma gave invalid parameters and is not used; ${SPEND_FALLBACK}.`);
+    else if (!paramsFinite(g.fit)) warnings.push(`Gamma-Gamma gave invalid parameters and is not used; ${SPEND_FALLBACK}.`);
     else if (!g.fit.converged) warnings.push(`Gamma-Gamma did not converge and is not used; ${SPEND_FALLBACK}.`);
     else return g;
   } catch (e) {
