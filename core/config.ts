@@ -7,6 +7,7 @@
 import * as v from 'valibot';
 import { InputError } from './ingest/errors.ts';
 import { ONE_YEAR } from './time-units.ts';
+import { parseIsoDay } from './dates.ts';
 
 export const COLUMN_ROLES = [
   'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund',
@@ -88,11 +89,9 @@ const oneOf = <const T extends readonly string[]>(options: T) =>
 const bool = v.boolean('expected true or false');
 const text = v.string('expected a text');
 
+/** A `YYYY-MM-DD` text naming a real calendar day (core/dates.ts `parseIsoDay`, untrimmed). */
 export function isIsoDate(s: unknown): s is string {
-  const m = typeof s === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(s) : null;
-  if (!m) return false;
-  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
+  return typeof s === 'string' && s === s.trim() && Number.isFinite(parseIsoDay(s));
 }
 const isoDate = v.pipe(v.string('expected a date YYYY-MM-DD'), v.check((s: string) => isIsoDate(s), 'expected a date YYYY-MM-DD'));
 

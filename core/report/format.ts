@@ -2,20 +2,17 @@
  * Day numbers (days since 1970-01-01) ↔ 'YYYY-MM-DD' for reports; the civil-date arithmetic
  * itself lives in core/dates.ts.
  */
-import { civilToDay, dayToIso } from '../dates.ts';
+import { dayToIso, parseIsoDay } from '../dates.ts';
 import type { DayNumber } from '../types.ts';
 
 export { dayToIso };
 
-/** 'YYYY-MM-DD' → day number; throws on anything else. */
+/** 'YYYY-MM-DD' → day number; throws on anything else (the parsing is core/dates.ts `parseIsoDay`). */
 export function isoToDay(iso: string): DayNumber {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
-  if (!m) throw new Error(`Expected a date as YYYY-MM-DD, got "${iso}"`);
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) throw new Error(`Not a calendar date: "${iso}"`);
-  return civilToDay(y, mo, d);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso.trim())) throw new Error(`Expected a date as YYYY-MM-DD, got "${iso}"`);
+  const day = parseIsoDay(iso);
+  if (!Number.isFinite(day)) throw new Error(`Not a calendar date: "${iso}"`);
+  return day;
 }
 
 /** Fixed-point number for text output, without locale-dependent grouping. */
