@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { InputError } from '../core/ingest/errors.ts';
+import { excerpt } from '../core/ingest/rejects.ts';
 import { runScore } from './score.ts';
 
 export const HELP = `pyramid — score customers from order exports
@@ -156,9 +157,8 @@ export function isUserError(e: unknown): boolean {
   return e instanceof InputError || (typeof code === 'string' && (code.startsWith('ERR_PARSE_ARGS') || USER_FS_ERRORS.has(code)));
 }
 
-/** The first line of a message, at most 500 characters (input content is never echoed at length). */
+/** The first line of a message, cut to 500 characters (input content is never echoed at length). */
 function oneLine(message: string): string {
-  const line = String(message).split(/\r\n|\r|\n/)[0];
-  return line.length > 500 ? `${line.slice(0, 497)}…` : line;
+  return excerpt(String(message).split(/\r\n|\r|\n/)[0], 500);
 }
 
