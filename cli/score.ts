@@ -108,9 +108,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
-  const files = [...inputs];
-  if (o.config) files.push(o.config);
-  checkOutputs(outDir, files);
+  checkOutputs(outDir, o.config ? [...inputs, o.config] : inputs);
   const csv = { bom: profile.bom };
   // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
   // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
@@ -120,13 +118,13 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   try {
     data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
       loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
+    checkAsOf(data, profile);
   } catch (e) {
     rejects.discard();
     if (!hadOut) try { rmdirSync(outDir); } catch { /* not created, or not empty */ }
     throw e;
   }
   rejects.close();
-  checkAsOf(data, profile);
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });

@@ -3,7 +3,7 @@
  * as-of date before every purchase, partial retention periods and cohort columns, ISO period
  * labels, and the Gamma-Gamma q ≤ 1 fallback.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -74,6 +74,8 @@ describe('an as-of date before every purchase', () => {
     writeFileSync(f, orders);
     await expect(runScore({ files: [f], overrides: { asOf: '2023-12-31' }, out: join(dir, 'out') })).rejects.toThrow(InputError);
     await expect(runScore({ files: [f], overrides: { asOf: '2023-12-31' }, out: join(dir, 'out') })).rejects.toThrow(/as-of date 2023-12-31 is before every purchase/);
+    // Like any unusable input, it leaves no output behind (not even the rejects.csv of its rows).
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
   it('makes the CLI exit with code 2 and one line', () => {
