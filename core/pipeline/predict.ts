@@ -128,7 +128,7 @@ function activeIntervals(model: PurchaseModel, input: ScoreInput, p: Predictions
   const unit = pick(p.expectedSpend).map((v) => input.profile.margin * v);
   const sub = scoreIntervals(model, keep.map((i) => input.rows[i]), { unit, unitClv: pick(unitClv), clv: pick(p.clv) }, { ...o, ...input.profile.intervals });
   const spread = (a: Float64Array) => {
-    const full = new Float64Array(n).fill(Number.isNaN(a[0]) ? NaN : 0);
+    const full = new Float64Array(n); // lost customers: 0
     keep.forEach((i, k) => { full[i] = a[k]; });
     return full;
   };
