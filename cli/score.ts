@@ -10,7 +10,7 @@ import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
 import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
 import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
-import { columnHeaders, datasetSummary, scoreTable } from '../core/report/index.ts';
+import { columnHeaders, datasetSummary, scoreTableRows } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
 export interface ScoreOptions {
@@ -144,7 +144,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys, clock: () => performance.now() });
     Object.assign(timings, run.timings);
     mark = performance.now();
-    const table = scoreTable(run, profile.locale);
+    const table = scoreTableRows(run, profile.locale);
     await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows, csv);
   } else {
     await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
