@@ -10,7 +10,7 @@
  *   npm run bench -- score
  *   LINES=1000000,3000000,10000000 RUNS=3 npm run bench -- score     sizes (default 1M and 3M)
  *   FORMATS=csv  OPTIONS="--model bgnbd --no-intervals"               fewer formats, other options
- *   VS=/path/to/older/checkout                                         the same runs of an older checkout, with ratios
+ *   VS=/path/to/older/checkout                                         the same runs of an older checkout, in turn, with ratios
  *   BENCH_DIR=/tmp/pyramid-bench                                       where the generated exports are kept between runs
  */
 import { spawnSync } from 'node:child_process';
@@ -83,14 +83,19 @@ for (const lines of LINES) {
     const file = await dataset(lines, format);
     const count = median(Array.from({ length: RUNS }, () => child([join(here, 'linecount-child.mjs'), file], []).seconds));
     const out = join(dir, `out-${lines}-${format}`);
-    const runs = Array.from({ length: RUNS }, () => score(root, file, out));
+    // With VS, this checkout and the older one run in turn (A B A B …), so a drifting machine load hits both alike.
+    const runs: Run[] = [];
+    const older: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(score(root, file, out));
+      if (VS) older.push(score(VS, file, `${out}-older`));
+    }
     const c = compression(out);
     const secs = runs.map((r) => r.seconds);
     const med = median(secs);
     const row = [lines.toLocaleString('en'), format, (statSync(file).size / 2 ** 20).toFixed(0), (c.customers / c.distinct).toFixed(2),
       fmt(count), fmt(Math.min(...secs)), fmt(med), `${(med / count).toFixed(1)}×`, mb(Math.max(...runs.map((r) => r.maxRssKb)))];
     if (VS) {
-      const older = Array.from({ length: RUNS }, () => score(VS, file, `${out}-older`));
       const oMed = median(older.map((r) => r.seconds));
       row.push(fmt(oMed), mb(Math.max(...older.map((r) => r.maxRssKb))), `${(oMed / med).toFixed(2)}×`);
     }
