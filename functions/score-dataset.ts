@@ -14,7 +14,7 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
@@ -24,14 +24,13 @@ import { loadDataset } from '../io/read.ts';
 import { renderReport } from '../io/report-html.ts';
 import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
-import { customerItem } from './items.ts';
+import { customerDeletes, customerWrites } from './items.ts';
 import { capReason, safeReason } from './redact.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
 import { reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { getText, listSources, objectStream, SourceReadError, type SourceRef } from './sources.ts';
 import { acquireLease, existingCustomers, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
 import { runIdFor } from './run-id.ts';
-import { datasetPk } from './table.ts';
 
 // The pieces this module used to hold, for existing importers.
 export { customerItem } from './items.ts';
@@ -234,36 +233,16 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
 
 /** Write the changed or new customers' items (tagged with the run id) and delete the departed ones. */
 async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
-  const { dataset, asOf, runId } = record;
-  const existing = await existingCustomers(deps.db, deps.table, dataset, deps.retry);
+  const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
   record.written = record.unchanged = record.deleted = 0;
-  // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
-  function* requests(): Generator<WriteRequest> {
-    for (const c of run.customers) {
-      const item = customerItem(dataset, asOf, c, runId);
-      const sk = item.sk.S!;
-      const unchanged = existing.get(sk) === item.hash.S;
-      existing.delete(sk);
-      if (unchanged) record.unchanged++;
-      else {
-        record.written++;
-        yield { PutRequest: { Item: item } };
-      }
-    }
-    for (const sk of existing.keys()) {
-      record.deleted++;
-      yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
-    }
-  }
-  await batchWrite(deps.db, deps.table, requests(), deps.write);
+  await batchWrite(deps.db, deps.table, customerWrites(record.dataset, record.asOf, run.customers, existing, record.runId, record), deps.write);
 }
 
 /** A dataset without transaction files: remove its customer items, then LATEST with the run item. */
 async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note: string, now: () => number, t0: number): Promise<RunResult> {
   const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
-  const pk = datasetPk(record.dataset);
-  await batchWrite(deps.db, deps.table, [...existing.keys()].map((sk) => ({ DeleteRequest: { Key: { pk: { S: pk }, sk: { S: sk } } } })), deps.write);
-  record.deleted = existing.size;
+  record.deleted = 0;
+  await batchWrite(deps.db, deps.table, customerDeletes(record.dataset, existing.keys(), record), deps.write);
   record.status = 'succeeded';
   record.reason = note;
   record.timings.totalMs = now() - t0;

@@ -7,7 +7,7 @@ import {
   type AttributeValue, type DynamoDBClient, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { withRetry, type RetryOptions } from './retry.ts';
-import { datasetPk, runSk } from './table.ts';
+import { allPartitions, customerPk, datasetPk, runSk } from './table.ts';
 
 /** The item that points at the dataset's latest successful run. */
 export const LATEST_SK = 'LATEST';
@@ -121,22 +121,34 @@ export async function latestRunId(db: DynamoDBClient, table: string, dataset: st
   return out.Item?.runId?.S ?? null;
 }
 
-/** sk → content hash of the dataset's current customer items. */
-export async function existingCustomers(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<Map<string, string>> {
+/** Partitions read at once when listing a dataset's customer items. */
+const LIST_CONCURRENCY = 16;
+
+/**
+ * sk → content hash of the dataset's current customer items (strongly consistent), read from every
+ * customer partition (or only `partitions`), several at a time.
+ */
+export async function existingCustomers(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions, partitions: string[] = allPartitions()): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await withRetry(() => db.send(new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-      ExpressionAttributeValues: { ':pk': { S: datasetPk(dataset) }, ':c': { S: 'CUSTOMER#' } },
-      ProjectionExpression: 'sk, #h',
-      ExpressionAttributeNames: { '#h': 'hash' },
-      ExclusiveStartKey: start,
-      ConsistentRead: true,
-    })), retry);
-    for (const it of page.Items ?? []) found.set(it.sk.S!, it.hash?.S ?? '');
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const queue = [...partitions];
+  const worker = async () => {
+    for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await withRetry(() => db.send(new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+          ExpressionAttributeValues: { ':pk': { S: customerPk(dataset, part!) }, ':c': { S: 'CUSTOMER#' } },
+          ProjectionExpression: 'sk, #h',
+          ExpressionAttributeNames: { '#h': 'hash' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        })), retry);
+        for (const it of page.Items ?? []) found.set(it.sk.S!, it.hash?.S ?? '');
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, partitions.length) }, worker));
   return found;
 }
