@@ -116,6 +116,12 @@ export async function readRun<T = StoredRun>(db: DynamoDBClient, table: string, 
   return out.Item?.record?.S ? (JSON.parse(out.Item.record.S) as T) : null;
 }
 
+/** LATEST's run id and day, or null when the dataset has no successful run. */
+export async function readLatest(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<{ runId: string; asOf: string } | null> {
+  const out = await withRetry(() => db.send(new GetItemCommand({ TableName: table, Key: key(dataset, LATEST_SK), ConsistentRead: true })), retry);
+  return out.Item?.runId?.S ? { runId: out.Item.runId.S, asOf: out.Item.asOf?.S ?? '' } : null;
+}
+
 export async function latestRunId(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<string | null> {
   const out = await withRetry(() => db.send(new GetItemCommand({ TableName: table, Key: key(dataset, LATEST_SK), ConsistentRead: true })), retry);
   return out.Item?.runId?.S ?? null;

@@ -50,7 +50,7 @@ describe('bundled handlers', () => {
     const event = toSqsEvent(await waitForEvents(stack, 1))!;
     let t = Date.now();
     const upload = await import(pathToFileURL(path.join(outDir, 'upload.mjs')).href);
-    expect(await upload.handler(event)).toEqual({ batchItemFailures: [] });
+    expect(await upload.handler(event, { awsRequestId: 'req-0', functionName: 'upload' })).toEqual({ batchItemFailures: [] });
     console.log(`bundled upload handler: ${Date.now() - t} ms`);
     t = Date.now();
     const nightly = await import(pathToFileURL(path.join(outDir, 'nightly.mjs')).href);

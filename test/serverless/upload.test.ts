@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProfile } from '../../core/config.ts';
 import { scoreCustomers } from '../../core/pipeline.ts';
 import { loadDataset } from '../../io/read.ts';
-import { runNightly } from '../../functions/nightly.ts';
+import { runNightly, staleDatasets } from '../../functions/nightly.ts';
 import { customerItem, listedValues, segmentName, tierName } from '../../functions/items.ts';
 import { customerKey } from '../../functions/table.ts';
 import { LATEST_SK, readRun, scoreDataset } from '../../functions/score-dataset.ts';
@@ -255,5 +255,11 @@ describe('upload → score → DynamoDB', () => {
     expect(runs.map((r) => [r.dataset, r.status])).toEqual([['empty shop', 'failed']]);
     expect(runs[0].reason).toBeTruthy();
     expect(await customerItems('empty shop')).toEqual([]);
+  });
+
+  it('counts the datasets the nightly run left behind: LATEST older than yesterday, or no successful run', async () => {
+    // shop was last rescored as of 2025-07-01; "empty shop" never succeeded.
+    expect(await staleDatasets(stack.deps, { asOf: '2025-07-02', datasets: ['shop', 'empty shop'] })).toEqual([{ dataset: 'empty shop', latestAsOf: null }]);
+    expect((await staleDatasets(stack.deps, { asOf: '2025-07-03', datasets: ['shop'] })).map((s) => s.latestAsOf)).toEqual(['2025-07-01']);
   });
 });
