@@ -11,7 +11,7 @@
  * reasons without row content).
  */
 import { randomUUID } from 'node:crypto';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
@@ -27,7 +27,7 @@ import { capReason, safeReason } from './redact.ts';
 import type { RetryOptions } from './retry.ts';
 import { reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { getText, listSources, objectStream, SourceReadError, type SourceRef } from './sources.ts';
-import { acquireLease, existingCustomers, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
+import { acquireLease, existingCustomers, legacyCustomerKeys, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
 import { runIdFor } from './run-id.ts';
 
 // The pieces this module used to hold, for existing importers.
@@ -232,8 +232,16 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
 /** Write the changed or new customers' items (tagged with the run id) and delete the departed ones. */
 async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
   const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
+  const legacy = await legacyCustomerKeys(deps.db, deps.table, record.dataset, deps.retry);
   record.written = record.unchanged = record.deleted = 0;
   await batchWrite(deps.db, deps.table, customerWrites(record.dataset, record.asOf, run.customers, existing, record.runId, record), deps.write);
+  await deleteLegacy(deps, record, legacy);
+}
+
+/** Items of the layout before partitions: deleted once their customers are written under their partitions. */
+async function deleteLegacy(deps: RunDeps, record: RunRecord, keys: Record<string, AttributeValue>[]) {
+  record.deleted += keys.length;
+  await batchWrite(deps.db, deps.table, keys.map((Key) => ({ DeleteRequest: { Key } })), deps.write);
 }
 
 /** A dataset without transaction files: remove its customer items, then LATEST with the run item. */
@@ -241,6 +249,7 @@ async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note
   const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
   record.deleted = 0;
   await batchWrite(deps.db, deps.table, customerDeletes(record.dataset, existing.keys(), record), deps.write);
+  await deleteLegacy(deps, record, await legacyCustomerKeys(deps.db, deps.table, record.dataset, deps.retry));
   record.status = 'succeeded';
   record.reason = note;
   record.timings.totalMs = now() - t0;

@@ -127,6 +127,28 @@ export async function latestRunId(db: DynamoDBClient, table: string, dataset: st
   return out.Item?.runId?.S ?? null;
 }
 
+/**
+ * Keys of customer items stored in the layout before partitions (`DATASET#<ds>`, `CUSTOMER#<id>`):
+ * a run deletes them, having written the same customers under their partitions. Usually none.
+ */
+export async function legacyCustomerKeys(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<Record<string, AttributeValue>[]> {
+  const keys: Record<string, AttributeValue>[] = [];
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await withRetry(() => db.send(new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': { S: datasetPk(dataset) }, ':c': { S: 'CUSTOMER#' } },
+      ProjectionExpression: 'pk, sk',
+      ExclusiveStartKey: start,
+      ConsistentRead: true,
+    })), retry);
+    keys.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return keys;
+}
+
 /** Partitions read at once when listing a dataset's customer items. */
 const LIST_CONCURRENCY = 16;
 

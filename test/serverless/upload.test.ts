@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeleteItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProfile } from '../../core/config.ts';
@@ -261,5 +261,16 @@ describe('upload → score → DynamoDB', () => {
     // shop was last rescored as of 2025-07-01; "empty shop" never succeeded.
     expect(await staleDatasets(stack.deps, { asOf: '2025-07-02', datasets: ['shop', 'empty shop'] })).toEqual([{ dataset: 'empty shop', latestAsOf: null }]);
     expect((await staleDatasets(stack.deps, { asOf: '2025-07-03', datasets: ['shop'] })).map((s) => s.latestAsOf)).toEqual(['2025-07-01']);
+  });
+
+  it('removes customer items of the layout before partitions, and rewrites nothing else', async () => {
+    await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: 'uploads/legacy/transactions/orders.csv', Body: readFileSync(path.resolve('examples/sample-en/orders.csv')) }));
+    expect((await scoreDataset(stack.deps, 'legacy', AS_OF, 'test')).status).toBe('succeeded');
+    const legacy = { pk: { S: 'DATASET#legacy' }, sk: { S: 'CUSTOMER#C10001' } };
+    await stack.db.send(new PutItemCommand({ TableName: stack.table, Item: { ...legacy, tierKey: { S: 'legacy#TIER#Platinum' }, clv: { N: '1' }, id: { S: 'C10001' } } }));
+    await stack.db.send(new DeleteItemCommand({ TableName: stack.table, Key: { pk: { S: 'DATASET#legacy' }, sk: { S: LATEST_SK } } }));
+    const run = await scoreDataset(stack.deps, 'legacy', AS_OF, 'retry');
+    expect([run.status, run.written, run.deleted]).toEqual(['succeeded', 0, 1]);
+    expect((await scanAll()).filter((i) => i.pk.S === 'DATASET#legacy' && i.sk.S!.startsWith('CUSTOMER#'))).toEqual([]);
   });
 });
