@@ -11,7 +11,7 @@
  * reasons without row content).
  */
 import { randomUUID } from 'node:crypto';
-import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
@@ -112,14 +112,8 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   }
 }
 
-const fingerprint = (l: { sources: { key: string; etag: string }[]; profile?: { key: string; etag: string } }) =>
-  JSON.stringify([l.sources.map((s) => [s.key, s.etag]), l.profile ? [l.profile.key, l.profile.etag] : null]);
-
-async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: string, trigger: string): Promise<RunResult & { profileEtag?: string }> {
-  const now = deps.now ?? Date.now;
-  const t0 = now();
-  const timings: Record<string, number> = {};
-  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+/** The run's profile (stack overrides, then uploads/<ds>/profile.json, then the as-of date) and its deterministic id. */
+export async function runProfile(deps: RunDeps, dataset: string, asOf: string, sources: SourceRef[], profileRef?: { key: string; etag: string }) {
   const customText = profileRef ? await getText(deps.s3, deps.bucket, profileRef.key, deps.retry) : '{}';
   let profile: Profile | undefined;
   let profileError: string | undefined;
@@ -131,6 +125,18 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
     profileError = capReason(`${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`);
   }
   const runId = runIdFor(asOf, profileRef ? [...sources, profileRef] : sources, profile ?? { invalid: customText });
+  return { profile, profileError, runId };
+}
+
+export const fingerprint = (l: { sources: { key: string; etag: string }[]; profile?: { key: string; etag: string } }) =>
+  JSON.stringify([l.sources.map((s) => [s.key, s.etag]), l.profile ? [l.profile.key, l.profile.etag] : null]);
+
+async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: string, trigger: string): Promise<RunResult & { profileEtag?: string }> {
+  const now = deps.now ?? Date.now;
+  const t0 = now();
+  const timings: Record<string, number> = {};
+  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+  const { profile, profileError, runId } = await runProfile(deps, dataset, asOf, sources, profileRef);
   timings.listMs = now() - t0;
   const profileEtag = profileRef?.etag;
 
@@ -231,11 +237,24 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
 
 /** Write the changed or new customers' items (tagged with the run id) and delete the departed ones. */
 async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
+  await batchWrite(deps.db, deps.table, await customerRequests(deps, record, run), deps.write);
+}
+
+/**
+ * The writes that bring the table to `run`: changed or new customers, then the departed, then any
+ * item of the layout before partitions (counted into `record` as they are pulled).
+ */
+export async function customerRequests(deps: RunDeps, record: RunRecord, run: ScoreRun): Promise<Iterable<WriteRequest>> {
   const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
   const legacy = await legacyCustomerKeys(deps.db, deps.table, record.dataset, deps.retry);
   record.written = record.unchanged = record.deleted = 0;
-  await batchWrite(deps.db, deps.table, customerWrites(record.dataset, record.asOf, run.customers, existing, record.runId, record), deps.write);
-  await deleteLegacy(deps, record, legacy);
+  return (function* () {
+    yield* customerWrites(record.dataset, record.asOf, run.customers, existing, record.runId, record);
+    for (const Key of legacy) {
+      record.deleted++;
+      yield { DeleteRequest: { Key } };
+    }
+  })();
 }
 
 /** Items of the layout before partitions: deleted once their customers are written under their partitions. */
@@ -260,8 +279,8 @@ async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note
 // --- reports: reports/<dataset>/<run>/… ----------------------------------------------------------
 
 /** Write the run's reports (scores.csv, summary.json, rejects.csv, report.html); returns their keys by name. */
-async function writeReports(
-  deps: RunDeps, record: RunRecord, profile: Profile, data: Awaited<ReturnType<typeof loadDataset>>, run: ScoreRun, rejects: TempRejects,
+export async function writeReports(
+  deps: RunDeps, record: RunRecord, profile: Profile, data: Awaited<ReturnType<typeof loadDataset>>, run: ScoreRun, rejects: { upload(deps: RunDeps, key: string): Promise<void> },
 ): Promise<Record<string, string>> {
   const { dataset, runId } = record;
   const table = scoreTable(run, profile.locale);
@@ -283,6 +302,11 @@ async function writeReports(
     record.reportError = capReason((e as Error).message);
   }
   return keys;
+}
+
+/** A small report from a string (streamed like the others). */
+export async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
+  await putStreamed(deps, key, () => body, contentType);
 }
 
 // rejects.csv: see reports.ts.
