@@ -152,7 +152,9 @@ describe('one writer per dataset', () => {
     const early = [header, ...lines.slice(1).filter((l) => l.split(',')[0] <= 'C10400')].join('\n') + '\n';
     const late = [header, ...lines.slice(1).filter((l) => l.split(',')[0] > 'C10400')].join('\n') + '\n';
     const want = await cleanResult('ref-race', [{ files: { 'a.csv': early, 'b.csv': late }, asOf: AS_OF }]);
+    stack.events.splice(0);
     await put('uploads/race/transactions/a.csv', early);
+    await waitForEvents(stack, 1); // a.csv's own event, so that only b.csv's follows
     stack.events.splice(0);
     // Run A reads a.csv slowly; meanwhile b.csv arrives and its upload event is handled (run B).
     let seenA = false;
@@ -160,7 +162,7 @@ describe('one writer per dataset', () => {
     const runA = scoreDataset(deps, 'race', AS_OF, 'upload');
     while (!seenA) await new Promise((r) => setTimeout(r, 10));
     await put('uploads/race/transactions/b.csv', late);
-    const eventB = toSqsEvent((await waitForEvents(stack, 2)).filter((e) => e.Records[0].s3.object.key.endsWith('b.csv')))!;
+    const eventB = toSqsEvent((await waitForEvents(stack, 1)).filter((e) => e.Records[0].s3.object.key.endsWith('b.csv')))!;
     const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
     const b = await handler(eventB);
     const a = await runA;
