@@ -39,7 +39,7 @@ export function envDeps(): RunDeps {
 }
 
 let lazy: ReturnType<typeof createUploadHandler> | undefined;
-export const handler = withLambdaContext(async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+export const handler = withLambdaContext(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
   lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone) });
   const { batchItemFailures } = await lazy(event, context?.awsRequestId);
