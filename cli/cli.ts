@@ -38,6 +38,8 @@ Options:
   --tier-scheme S         zeithaml | ibm | pareto | custom
   --model M               auto (default) | bgnbd | paretonbd | mbgnbd
   --no-intervals          skip the CLV / expected-purchases intervals (faster on large runs)
+  --intervals-budget N    most (frequency, T) × draw evaluations spent on intervals (default 100000,
+                          about 5 s; larger bases skip them and say so); 0 = no limit
   --calibration-end DATE  calibration / holdout split
   --encoding E            auto | utf-8 | utf-16le | utf-16be | gb18030 (gbk) | latin1 | cp1252
   --max-record-bytes N    longest line (or quoted multi-line record) read as a row (default 4194304);
@@ -75,6 +77,7 @@ export function parseCli(argv: string[]) {
       'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
       'date-from': { type: 'string' },
       'no-intervals': { type: 'boolean' },
+      'intervals-budget': { type: 'string' },
       verbose: { type: 'boolean' },
     },
   });
@@ -99,6 +102,11 @@ export function parseCli(argv: string[]) {
   if (values['tier-scheme'] !== undefined) o.tierScheme = values['tier-scheme'];
   if (values.model !== undefined) o.model = values.model;
   if (values['no-intervals']) o.intervals = { draws: 0 };
+  if (values['intervals-budget'] !== undefined) {
+    const n = Number(values['intervals-budget']);
+    if (!Number.isInteger(n) || n < 0) throw new InputError(`--intervals-budget must be a whole number ≥ 0, got "${values['intervals-budget']}"`);
+    o.intervals = { ...(o.intervals as object | undefined), budget: n };
+  }
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
   if (values['no-bom']) o.bom = false;

@@ -9,6 +9,12 @@ import { InputError } from './ingest/errors.ts';
 import { ONE_YEAR } from './time-units.ts';
 import { parseIsoDay } from './dates.ts';
 
+/**
+ * Default interval budget: (x, T) × draw evaluations, about 5 s of work on one core of a small
+ * cloud machine (≈ 3,000 distinct (frequency, T) pairs at 20 draws, some 10,000 customers).
+ */
+export const INTERVAL_BUDGET = 100_000;
+
 export const COLUMN_ROLES = [
   'customer', 'date', 'amount', 'quantity', 'unitPrice', 'orderId', 'status', 'refund',
   'cost', 'margin', 'productCode', 'description', 'channel', 'cancelledAt',
@@ -205,6 +211,8 @@ const Fields = strict({
       level: v.optional(v.pipe(v.number('expected a number between 0 and 1'), v.gtValue(0, 'expected a number between 0 and 1'), v.ltValue(1, 'expected a number between 0 and 1')), 0.8),
       draws: v.optional(intIn(0, 100_000), 200),
       seed: v.optional(intIn(0, 2 ** 32 - 1), 1),
+      /** Most (x, T) × draw evaluations spent on intervals, 0 = no limit (core/models/intervals.ts). */
+      budget: v.optional(intIn(0, 1_000_000_000), INTERVAL_BUDGET),
     }), () => ({})),
 
     // tiers

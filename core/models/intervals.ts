@@ -18,6 +18,12 @@ export interface IntervalOptions {
   level: number;
   draws: number;
   seed: number;
+  /**
+   * Most (x, T) × draw evaluations a run spends on intervals (0 = no limit). Each costs a horizon's
+   * worth of quadratures, so a large base would spend minutes here; beyond the budget the intervals
+   * are skipped and the run says so. The profile's default is INTERVAL_BUDGET (core/config.ts).
+   */
+  budget?: number;
 }
 
 export interface PredictionIntervals {
@@ -87,6 +93,10 @@ export function predictionIntervals(
     xtOf[s] = k;
   }
   const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
+  const budget = o.budget ?? 0;
+  if (budget > 0 && xtKeys.size * draws > budget) {
+    return { skipped: `${xtKeys.size} distinct (frequency, T) pairs × ${draws} draws exceed the interval budget of ${budget} evaluations; --intervals-budget 0 (profile intervals.budget: 0) computes them anyway, slowly` };
+  }
   const m = distinct.length;
   const E = new Float64Array(draws * m);
   const C = new Float64Array(draws * m);

@@ -104,6 +104,8 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     out.historic[i] = s.netSpend * margin - (rec?.acquisitionCost ?? 0);
   }
   if (model) out.intervals = input.watch.time('score.intervals', () => activeIntervals(model, input, out, unitClv, { horizon: H, discountPerPeriod: d }));
+  const skipped = out.intervals && 'skipped' in out.intervals.report ? out.intervals.report.skipped : '';
+  if (skipped.includes('budget')) warnings.push(`No CLV / expected-purchases intervals: ${skipped}.`);
   if (costNetted) warnings.push(`CLV of ${costNetted} customers is net of their cost to serve from the master data.`);
   if (overridden) {
     warnings.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULT_PROFILE, ProfileError, resolveProfile } from '../../core/config.ts';
+import { DEFAULT_PROFILE, INTERVAL_BUDGET, ProfileError, resolveProfile } from '../../core/config.ts';
 import { InputError } from '../../core/ingest/errors.ts';
 
 /** The message of the error resolveProfile throws ('' when it accepts). */
@@ -27,7 +27,7 @@ describe('profile defaults', () => {
 
   it('fills nested defaults beside the fields given', () => {
     expect(resolveProfile({ churn: { lostAfterDays: 90 } }).churn).toEqual({ lowRiskPAlive: 0.7, highRiskPAlive: 0.3, lostAfterDays: 90 });
-    expect(resolveProfile({ intervals: { seed: 7 } }).intervals).toEqual({ level: 0.8, draws: 200, seed: 7 });
+    expect(resolveProfile({ intervals: { seed: 7 } }).intervals).toEqual({ level: 0.8, draws: 200, seed: 7, budget: INTERVAL_BUDGET });
   });
 
   it('gives each call its own default lists', () => {

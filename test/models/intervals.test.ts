@@ -19,6 +19,18 @@ describe('prediction intervals', () => {
     expect(JSON.stringify(c)).not.toBe(JSON.stringify(a));
   });
 
+  it('are skipped, with the reason and the setting that lifts it, beyond the evaluation budget', () => {
+    const pairs = new Set(rows.map((r) => `${r.frequency},${r.T}`)).size;
+    const within = predictionIntervals(model, rows, ones, { ...opts, budget: pairs * 20 });
+    expect('skipped' in within).toBe(false);
+    const beyond = predictionIntervals(model, rows, ones, { ...opts, budget: pairs * 20 - 1 });
+    if (!('skipped' in beyond)) throw new Error('expected the intervals to be skipped');
+    expect(beyond.skipped).toContain(`${pairs} distinct (frequency, T) pairs × 20 draws`);
+    expect(beyond.skipped).toContain('intervals.budget: 0');
+    const unlimited = predictionIntervals(model, rows, ones, { ...opts, budget: 0 });
+    expect(JSON.stringify(unlimited)).toBe(JSON.stringify(within));
+  });
+
   it('bracket the point predictions and narrow as the data grow', () => {
     const iv = predictionIntervals(model, rows, ones, opts);
     if ('skipped' in iv) throw new Error(iv.skipped);
