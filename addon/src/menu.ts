@@ -1,10 +1,10 @@
-/** Menu entries, the sidebar window and the Help / About dialog. */
+/** Menu entries, the sidebar window and the Help / About dialog (sample data: sample.ts). */
 import { spreadsheetLocale } from './args.ts';
 import './gas.ts';
 
 const MENU = {
-  en: { segment: 'Segment customers…', help: 'Help / About' },
-  'zh-CN': { segment: '客户分层分级…', help: '帮助 / 关于' },
+  en: { segment: 'Segment customers…', sample: 'Insert sample data', help: 'Help / About' },
+  'zh-CN': { segment: '客户分层分级…', sample: '插入示例数据', help: '帮助 / 关于' },
 };
 const TITLE = { en: 'customer-pyramid', 'zh-CN': '客户金字塔' };
 
@@ -24,6 +24,7 @@ export function onOpen(): void {
   const m = MENU[spreadsheetLocale()];
   SpreadsheetApp.getUi().createAddonMenu()
     .addItem(m.segment, 'showSidebar')
+    .addItem(m.sample, 'insertSampleData')
     .addSeparator()
     .addItem(m.help, 'showHelp')
     .addToUi();

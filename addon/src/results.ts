@@ -1,14 +1,16 @@
 /**
- * Writes the results: a customers sheet (one row per customer, headers in the sheet's language,
+ * Writes the results: a customers table (one row per customer, in its own sheet or beside the
+ * source rows; headers in the sheet's language,
  * number formats, frozen header, filter, banding, conditional-format rules colouring tier and
  * segment), a Summary sheet (as-of, model, counts, warnings, tiers and a chart of them) and a
  * Rejects sheet (row, column, reason, value). Each is sized to what it holds and replaced,
- * never appended to, on every run.
+ * never appended to, on every run. A table beside the data replaces the block the previous run
+ * wrote there (remembered in the document's properties), and touches nothing else of that sheet.
  */
 import type { Locale, Reject, ScoreRun } from '../../core/types.ts';
 import { scoreTable } from '../../core/report/index.ts';
 import { label } from '../../core/labels.ts';
-import { fitGrid, freshSheet } from './grid.ts';
+import { a1, fitGrid, freshSheet, growGrid, type Block } from './grid.ts';
 import { sheetHeaders } from './headers.ts';
 import './gas.ts';
 
@@ -56,41 +58,126 @@ export interface RunFacts {
   warnings: string[];
 }
 
-export function writeResults(run: ScoreRun, locale: Locale, facts: RunFacts = { rowsRead: 0, rowsRejected: 0, rejects: [], warnings: [] }): { sheetName: string; rows: number } {
-  const name = RESULTS_SHEET[locale];
-  writeCustomers(run, locale, name);
-  writeSummary(run, locale, facts);
-  writeRejects(locale, facts);
-  return { sheetName: name, rows: run.customers.length };
+/** The customers table: its own (emptied and resized) sheet, or beside the data from (row, col) on. */
+export type Target = { kind: 'sheet'; name: string } | { kind: 'beside'; sheetName: string; row: number; col: number };
+
+const BESIDE = (sheetName: string) => `pyramid-beside:${sheetName}`;
+const OUTPUTS = 'pyramid-outputs';
+
+function props(): any {
+  try {
+    return PropertiesService.getDocumentProperties();
+  } catch {
+    return null;
+  }
 }
 
-function writeCustomers(run: ScoreRun, locale: Locale, name: string): void {
-  const sheet = freshSheet(name);
+/** The block the last run wrote beside the data of this sheet, if any. */
+export function besideBlock(sheetName: string): Block | null {
+  try {
+    const text = props()?.getProperty(BESIDE(sheetName));
+    return text ? (JSON.parse(text) as Block) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sheets this add-on wrote a customers table to (a re-run may replace them; other sheets are never emptied). */
+function knownOutputs(): string[] {
+  try {
+    return JSON.parse(props()?.getProperty(OUTPUTS) ?? '[]') as string[];
+  } catch {
+    return [];
+  }
+}
+
+export function writeResults(run: ScoreRun, locale: Locale, facts: RunFacts = { rowsRead: 0, rowsRejected: 0, rejects: [], warnings: [] },
+  to: Target = { kind: 'sheet', name: RESULTS_SHEET[locale] }): { sheetName: string; range: string; rows: number } {
   const table = scoreTable(run, locale);
+  const values = [sheetHeaders(table.columns, locale), ...table.rows];
+  if (to.kind === 'sheet') {
+    const ss = SpreadsheetApp.getActive();
+    const existing = ss.getSheetByName(to.name);
+    const known = new Set([...ALL_RESULT_SHEETS, ...knownOutputs()]);
+    if (existing && !known.has(to.name) && existing.getLastRow() > 0) {
+      throw new Error(`writeResults: sheet "${to.name}" holds other data; choose a new or empty sheet for the results`);
+    }
+  }
+  // Everything that can fail is checked above: from here on the previous results are replaced.
+  const block = to.kind === 'sheet' ? writeOwnSheet(to.name, table, values, locale) : writeBeside(to, table, values, locale);
+  writeSummary(run, locale, facts);
+  writeRejects(locale, facts);
+  return { sheetName: to.kind === 'sheet' ? to.name : to.sheetName, range: `${to.kind === 'sheet' ? to.name : to.sheetName}!${a1(block)}`, rows: run.customers.length };
+}
+
+type Table = ReturnType<typeof scoreTable>;
+
+function writeOwnSheet(name: string, table: Table, values: unknown[][], locale: Locale): Block {
+  const sheet = freshSheet(name);
+  const known = knownOutputs();
+  if (!ALL_RESULT_SHEETS.includes(name) && !known.includes(name)) safe(() => props()?.setProperty(OUTPUTS, JSON.stringify([...known, name].slice(-20))));
   const width = table.header.length;
   const n = table.rows.length;
   fitGrid(sheet, n + 2, width); // a frozen header needs a row below it
-  sheet.getRange(1, 1, n + 1, width).setValues([sheetHeaders(table.columns, locale), ...table.rows]);
+  const block = { row: 1, col: 1, rows: n + 1, cols: width };
+  sheet.getRange(1, 1, n + 1, width).setValues(values);
   sheet.getRange(1, 1, 1, width).setFontWeight('bold');
   sheet.setFrozenRows(1);
-  if (n === 0) return;
-  table.columns.forEach((c, j) => { if (FORMATS[c]) sheet.getRange(2, j + 1, n, 1).setNumberFormat(FORMATS[c]); });
+  if (n === 0) return block;
+  formatTable(sheet, block, table);
   const all = sheet.getRange(1, 1, n + 1, width);
   all.applyRowBanding(SpreadsheetApp.BandingTheme.LIGHT_GREY, true, false);
   all.createFilter();
-  // Colours follow the values (a rule per label), so sorting or editing keeps them right.
+  sheet.setConditionalFormatRules(colourRules(sheet, block, table, locale));
+  return block;
+}
+
+/** Beside the data: clears what the previous run wrote there, writes the table, keeps the sheet's own rules. */
+function writeBeside(to: Extract<Target, { kind: 'beside' }>, table: Table, values: unknown[][], locale: Locale): Block {
+  const sheet = SpreadsheetApp.getActive().getSheetByName(to.sheetName);
+  const old = besideBlock(to.sheetName);
+  const ours = (r: any) => old && (r.getRanges?.() ?? []).some((g: any) => g.getColumn() >= old.col);
+  const kept = old ? (sheet.getConditionalFormatRules?.() ?? []).filter((r: unknown) => !ours(r)) : (sheet.getConditionalFormatRules?.() ?? []);
+  if (old) sheet.getRange(old.row, old.col, Math.min(old.rows, sheet.getMaxRows() - old.row + 1), Math.min(old.cols, sheet.getMaxColumns() - old.col + 1)).clear();
+  const block = { row: to.row, col: to.col, rows: values.length, cols: table.header.length };
+  growGrid(sheet, block.row + block.rows - 1, block.col + block.cols - 1);
+  sheet.getRange(block.row, block.col, block.rows, block.cols).setValues(values);
+  sheet.getRange(block.row, block.col, 1, block.cols).setFontWeight('bold');
+  props()?.setProperty(BESIDE(to.sheetName), JSON.stringify(block));
+  if (block.rows > 1) {
+    formatTable(sheet, block, table);
+    sheet.setConditionalFormatRules([...kept, ...colourRules(sheet, block, table, locale)]);
+  }
+  return block;
+}
+
+function formatTable(sheet: any, b: Block, table: Table): void {
+  const n = b.rows - 1;
+  table.columns.forEach((c, j) => { if (FORMATS[c]) sheet.getRange(b.row + 1, b.col + j, n, 1).setNumberFormat(FORMATS[c]); });
+}
+
+/** Colours follow the values (a rule per label), so sorting or editing keeps them right. */
+function colourRules(sheet: any, b: Block, table: Table, locale: Locale): unknown[] {
   const rules: unknown[] = [];
   const colour = (col: string, group: string, colours: Record<string, string>) => {
     const j = table.columns.indexOf(col);
     if (j < 0) return;
-    const range = sheet.getRange(2, j + 1, n, 1);
+    const range = sheet.getRange(b.row + 1, b.col + j, b.rows - 1, 1);
     for (const [key, bg] of Object.entries(colours)) {
       rules.push(SpreadsheetApp.newConditionalFormatRule().whenTextEqualTo(label(group, key, locale)).setBackground(bg).setRanges([range]).build());
     }
   };
   colour('tier', 'tier', TIER_COLOURS);
   colour('rfm_segment', 'segment', SEGMENT_COLOURS);
-  sheet.setConditionalFormatRules(rules);
+  return rules;
+}
+
+function safe(f: () => unknown): void {
+  try {
+    f();
+  } catch {
+    // remembering is a convenience; the results are written
+  }
 }
 
 function modelName(run: ScoreRun, t: (typeof TEXT)['en']): string {

@@ -13,7 +13,7 @@ import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
-const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'insertSampleData', 'getSheetInfo', 'getSelection', 'detectColumns', 'runSegmentation', 'resumeRun', 'getProgress', 'cancelRun'];
 
 let code = '';
 let distDir = '';
@@ -81,7 +81,7 @@ describe('built Code.js', () => {
   it('adds the menu and opens the sidebar, in Chinese for a zh spreadsheet', () => {
     const { g, services } = sandbox(new FakeSpreadsheet('zh_CN'));
     g.onOpen({ authMode: 'FULL' });
-    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['帮助 / 关于', 'showHelp']] }]);
+    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['插入示例数据', 'insertSampleData'], ['帮助 / 关于', 'showHelp']] }]);
     g.showHelp();
     expect(services.ui.dialogs[0][1]).toBe('客户金字塔');
     expect(services.ui.dialogs[0][0].getContent()).toContain('PYRAMID_SCORES');
@@ -247,7 +247,7 @@ describe('sidebar server calls in the sandbox', () => {
     const opts = { runId: 'r1', sheetName: '订单', columns: { customer: '客户编号', date: '订单日期', amount: '金额', status: '状态' }, asOf: '2024-07-01', timeUnit: 'week', horizon: 52, discountRate: 0.1, tierScheme: 'ibm' };
     const before = b.calls.getValues;
     const r = g.runSegmentation(opts) as { sheetName: string; customers: number; rowsRead: number; rowsRejected: number; tiers: { label: string }[] };
-    expect(b.calls.getValues - before).toBe(1 + 3); // header, then 5,000 + 5,000 + 1,000 rows
+    expect(b.calls.getValues - before).toBe(1 + 3 + 1); // header, then 5,000 + 5,000 + 1,000 rows, then the saved chunks in one call
     expect(r.sheetName).toBe('客户金字塔');
     expect(r.rowsRead).toBe(11_000);
     expect(r.tiers.map((t) => t.label)).toEqual(['钻石', '黄金', '白银', '其他']);
