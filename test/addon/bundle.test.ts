@@ -273,6 +273,18 @@ describe('sidebar server calls in the sandbox', () => {
     expect(text).toContain('截至日期 2024-07-01');
     expect(text).toContain('读取行数 11000');
     expect(summary.charts).toHaveLength(1);
+    // The chart is a pyramid (stacked bars centred by an invisible spacer), tiers top down.
+    const chart = summary.charts[0];
+    expect(chart.stacked).toBe(true);
+    expect((chart.options.series as Record<number, { color: string }>)[0].color).toBe('transparent');
+    const bars = chart.ranges[0].getValues() as (string | number)[][];
+    expect(bars.slice(1).map((x) => x[0])).toEqual(['钻石', '黄金', '白银', '其他']);
+    bars.slice(1).forEach((x) => expect(2 * (x[1] as number) + (x[2] as number)).toBe(Math.max(...bars.slice(1).map((y) => y[2] as number))));
+    // The RFM heat-grid: customers per R × F, every customer once, coloured by a gradient rule.
+    const gradient = summary.conditionalFormatRules.find((x) => x.gradient)!;
+    const cells = gradient.ranges[0].getValues() as number[][];
+    expect(cells).toHaveLength(5);
+    expect(cells.flat().reduce((a, b) => a + b, 0)).toBe(r.customers);
     const rejects = b.getSheetByName('被拒绝的行')!;
     expect(rejects.data[0]).toEqual(['行', '列', '原因', '值']);
     expect(rejects.data.length - 1).toBe(r.rowsRejected);

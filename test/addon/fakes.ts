@@ -128,14 +128,15 @@ export class FakeRange {
   setNumberFormat(f: string) { return this.style('format', f); }
 }
 
-export interface FakeRule { text: string; background: string; ranges: FakeRange[] }
+export interface FakeRule { text: string; background: string; ranges: FakeRange[]; gradient?: [string, string] }
 
-export interface FakeChart { type: string; ranges: FakeRange[]; options: Record<string, unknown>; position: number[]; numHeaders: number }
+export interface FakeChart { type: string; ranges: FakeRange[]; options: Record<string, unknown>; position: number[]; numHeaders: number; stacked?: boolean }
 
 class FakeChartBuilder {
   chart: FakeChart = { type: '', ranges: [], options: {}, position: [], numHeaders: -1 };
   asBarChart() { this.chart.type = 'bar'; return this; }
   asColumnChart() { this.chart.type = 'column'; return this; }
+  setStacked() { this.chart.stacked = true; return this; }
   addRange(r: FakeRange) { this.chart.ranges.push(r); return this; }
   setNumHeaders(n: number) { this.chart.numHeaders = n; return this; }
   setOption(k: string, v: unknown) { this.chart.options[k] = v; return this; }
@@ -341,6 +342,8 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
         const b = {
           whenTextEqualTo(t: string) { rule.text = t; return b; },
           setBackground(c: string) { rule.background = c; return b; },
+          setGradientMinpoint(c: string) { rule.gradient = [c, rule.gradient?.[1] ?? '']; return b; },
+          setGradientMaxpoint(c: string) { rule.gradient = [rule.gradient?.[0] ?? '', c]; return b; },
           setRanges(r: FakeRange[]) { rule.ranges = r; return b; },
           build: () => { const built = { ...rule }; return Object.assign(built, { getRanges: () => built.ranges.slice() }); },
         };
