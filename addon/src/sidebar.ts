@@ -292,6 +292,8 @@ function step(state: RunState, t0: number): RunStep {
   const source = sheetByName(state.sheetName, fn);
   const store = stateSheet(runId);
   const toDay = dayFormatter(sheetTimeZone());
+  // A run that reads every chunk in this execution ingests them as it goes and needs no read-back.
+  const live = state.chunks === 0 ? startIngest(state) : null;
   // Reading: chunk by chunk, each saved before the state moves on.
   let read = 0; // chunks read in this execution: each execution reads at least one, so a run always advances
   while (state.next <= state.bottom) {
@@ -301,7 +303,9 @@ function step(state: RunState, t0: number): RunStep {
     const n = Math.min(CHUNK_ROWS, state.bottom - state.next + 1);
     const block: Cell[][] = source.getRange(state.next, state.left, n, state.width).getValues();
     const rows = block.map((r) => state.keep.map((j) => toDay(r[j])));
-    const width = saveChunk(store, state.chunks, state.next - state.top + 1, rows);
+    const firstLine = state.next - state.top + 1;
+    const width = saveChunk(store, state.chunks, firstLine, rows);
+    if (live) rows.forEach((row, i) => live.row(row, firstLine + i));
     state.stateWidth = Math.max(state.stateWidth, width);
     state.chunks++;
     state.next += n;
@@ -311,19 +315,30 @@ function step(state: RunState, t0: number): RunStep {
   checkCancelled(fn, runId);
   // Scoring and writing cannot be split: give them a fresh execution unless this one has just begun.
   if (read > 0 && Date.now() - t0 > Math.min(SCORE_START_MS, sliceMs)) return { continue: true, runId, done: total, total };
-  return finish(state, store, total);
+  return finish(state, store, total, live);
 }
 
-/** Every saved chunk through the core's ingest in line order (exactly one pass's input), then score and write. */
-function finish(state: RunState, store: any, total: number): RunResult {
+function startIngest(state: RunState) {
+  const ingest = createTransactionIngest(settings(state.options as unknown as RunOptions, 'runSegmentation').profile);
+  ingest.beginSource(state.sheetName, state.header);
+  return ingest;
+}
+
+/**
+ * Every chunk through the core's ingest in line order (exactly one pass's input: as read, or
+ * read back from the saved state after an earlier execution stopped), then score and write.
+ */
+function finish(state: RunState, store: any, total: number, live: ReturnType<typeof startIngest> | null): RunResult {
   const fn = 'runSegmentation';
   const options = state.options as unknown as RunOptions;
   const runId = state.runId;
   const { profile, locale, timeUnit, columns } = settings(options, fn);
   setProgress(runId, { phase: 'scoring', done: total, total });
-  const ingest = createTransactionIngest(profile);
-  ingest.beginSource(state.sheetName, state.header);
-  for (const chunk of readChunks(store, state)) chunk.rows.forEach((row, i) => ingest.row(row, chunk.firstLine + i));
+  let ingest = live;
+  if (!ingest) {
+    ingest = startIngest(state);
+    for (const chunk of readChunks(store, state)) chunk.rows.forEach((row, i) => ingest!.row(row, chunk.firstLine + i));
+  }
   const ingested = ingest.finish();
   if (ingested.summaries.length === 0) {
     const r = ingested.rejects[0];
