@@ -74,8 +74,10 @@ export function sourceBlock(sheet: any, range: string | undefined, fn: string): 
   if (range && range.trim() !== '') {
     const b = parseA1(range, lastRow);
     if (!b) throw new Error(`${fn}: "${range}" is not a range such as A1:E200`);
-    if (b.row + b.rows - 1 > sheet.getMaxRows() || b.col + b.cols - 1 > sheet.getMaxColumns()) throw new Error(`${fn}: ${range} is outside sheet "${sheet.getName()}"`);
-    return b;
+    // Rows below the sheet's last row with data hold nothing: they are no order lines.
+    const rows = Math.min(b.rows, Math.max(0, lastRow - b.row + 1));
+    if (b.row > sheet.getMaxRows() || b.col + b.cols - 1 > sheet.getMaxColumns()) throw new Error(`${fn}: ${range} is outside sheet "${sheet.getName()}"`);
+    return { ...b, rows };
   }
   let cols: number = sheet.getLastColumn();
   const beside = besideBlock(sheet.getName());

@@ -112,6 +112,10 @@ describe('input range and where the results go', () => {
     expect(cols).toMatchObject({ headers: ['customer_id', 'order_date', 'amount'], rows: 400 });
     const r = g.runSegmentation({ ...OPTS, runId: 'sel', range: sel.range }) as { customers: number; rowsRead: number; rowsRejected: number };
     expect(r).toMatchObject({ rowsRead: 400, rowsRejected: 0, customers: new Set(lines.map((l) => l.id)).size });
+    // A range typed longer than the data, or an open one, ends at the sheet's last row; a bad one is named.
+    expect(g.detectColumns('Orders', 'B1:D5000')).toMatchObject({ rows: 401 });
+    expect(g.detectColumns('Orders', 'B:D')).toMatchObject({ rows: 401 });
+    expect(() => g.detectColumns('Orders', 'rows 1 to 10')).toThrow(/"rows 1 to 10" is not a range such as A1:E200/);
   });
 
   it('beside the data: written right of the source rows, and a re-run replaces it', () => {
