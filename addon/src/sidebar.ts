@@ -305,7 +305,7 @@ function step(state: RunState, t0: number): RunStep {
     const n = Math.min(CHUNK_ROWS, state.bottom - state.next + 1);
     const block: Cell[][] = source.getRange(state.next, state.left, n, state.width).getValues();
     const rows = block.map((r) => state.keep.map((j) => toDay(r[j])));
-    const firstLine = state.next - state.top + 1;
+    const firstLine = state.next; // rejects name the row of the sheet, wherever the range starts
     const width = saveChunk(store, state.chunks, firstLine, rows);
     if (live) rows.forEach((row, i) => live.row(row, firstLine + i));
     state.stateWidth = Math.max(state.stateWidth, width);

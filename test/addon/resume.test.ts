@@ -112,6 +112,10 @@ describe('input range and where the results go', () => {
     expect(cols).toMatchObject({ headers: ['customer_id', 'order_date', 'amount'], rows: 400 });
     const r = g.runSegmentation({ ...OPTS, runId: 'sel', range: sel.range }) as { customers: number; rowsRead: number; rowsRejected: number };
     expect(r).toMatchObject({ rowsRead: 400, rowsRejected: 0, customers: new Set(lines.map((l) => l.id)).size });
+    // Rejects name the sheet's row: the total row below the selection is outside it, a bad line inside is row 11.
+    sheet.data[10][3] = 'n/a';
+    g.runSegmentation({ ...OPTS, runId: 'sel2', range: sel.range });
+    expect(book.getSheetByName('Pyramid rejects')!.data[1].slice(0, 2)).toEqual([11, 'amount']);
     // A range typed longer than the data, or an open one, ends at the sheet's last row; a bad one is named.
     expect(g.detectColumns('Orders', 'B1:D5000')).toMatchObject({ rows: 401 });
     expect(g.detectColumns('Orders', 'B:D')).toMatchObject({ rows: 401 });
