@@ -31,7 +31,7 @@ function hasher() {
   };
   return {
     number(x: number) {
-      if ((x | 0) === x && !Object.is(x, -0)) {
+      if ((x | 0) === x && (x !== 0 || 1 / x > 0)) {
         word(0x7ff80001); // tag: small integer (never the high word of a float64 hashed below)
         word(x);
       } else {
