@@ -13,6 +13,7 @@ import { scoreTable } from '../../core/report/index.ts';
 import { label } from '../../core/labels.ts';
 import { a1, fitGrid, freshSheet, growGrid, type Block } from './grid.ts';
 import { sheetHeaders } from './headers.ts';
+import { idCell } from './engine.ts';
 import './gas.ts';
 
 const TIER_COLOURS: Record<string, string> = {
@@ -53,6 +54,8 @@ const FORMATS: Record<string, string> = {
 };
 
 export interface RunFacts {
+  /** Ids that were numbers in the sheet: written back as numbers, so VLOOKUP on them works. */
+  numericIds?: Set<string>;
   rowsRead: number;
   rowsRejected: number;
   rejects: Reject[];
@@ -95,6 +98,8 @@ function knownOutputs(): string[] {
 export function writeResults(run: ScoreRun, locale: Locale, facts: RunFacts = { rowsRead: 0, rowsRejected: 0, rejects: [], warnings: [] },
   to: Target = { kind: 'sheet', name: RESULTS_SHEET[locale] }): { sheetName: string; range: string; rows: number } {
   const table = scoreTable(run, locale);
+  const ids = facts.numericIds;
+  if (ids?.size) for (const row of table.rows) row[0] = idCell(String(row[0]), ids);
   const values = [sheetHeaders(table.columns, locale), ...table.rows];
   if (to.kind === 'sheet') {
     const ss = SpreadsheetApp.getActive();

@@ -35,6 +35,8 @@ export interface RunState {
   /** 0-based offsets (within the block) of the columns the ingest uses, and their headers. */
   keep: number[];
   header: string[];
+  /** Position of the customer id within the kept columns (-1: none mapped). */
+  idCol: number;
   /** Next source row to read, and chunks saved so far. */
   next: number;
   chunks: number;

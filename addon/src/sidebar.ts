@@ -251,7 +251,7 @@ export function runSegmentation(options: RunOptions): RunStep {
     const state: RunState = {
       runId, options: options as unknown as Record<string, unknown>, sheetName: options.sheetName,
       top: block.row, left: block.col, bottom: block.row + block.rows - 1, width: block.cols,
-      keep, header: keep.map((j) => header[j]), next: block.row + 1, chunks: 0, stateWidth: 2, started: t0,
+      keep, header: keep.map((j) => header[j]), idCol: keep.indexOf(plan.index.customer ?? -1), next: block.row + 1, chunks: 0, stateWidth: 2, started: t0,
     };
     saveState(state);
     return step(state, t0);
@@ -296,6 +296,7 @@ function step(state: RunState, t0: number): RunStep {
   const toDay = dayFormatter(sheetTimeZone());
   // A run that reads every chunk in this execution ingests them as it goes and needs no read-back.
   const live = state.chunks === 0 ? startIngest(state) : null;
+  const numericIds = new Set<string>();
   // Reading: chunk by chunk, each saved before the state moves on.
   let read = 0; // chunks read in this execution: each execution reads at least one, so a run always advances
   while (state.next <= state.bottom) {
@@ -307,7 +308,7 @@ function step(state: RunState, t0: number): RunStep {
     const rows = block.map((r) => state.keep.map((j) => toDay(r[j])));
     const firstLine = state.next; // rejects name the row of the sheet, wherever the range starts
     const width = saveChunk(store, state.chunks, firstLine, rows);
-    if (live) rows.forEach((row, i) => live.row(row, firstLine + i));
+    if (live) rows.forEach((row, i) => { live.row(row, firstLine + i); noteId(row, state.idCol, numericIds); });
     state.stateWidth = Math.max(state.stateWidth, width);
     state.chunks++;
     state.next += n;
@@ -317,7 +318,13 @@ function step(state: RunState, t0: number): RunStep {
   checkCancelled(fn, runId);
   // Scoring and writing cannot be split: give them a fresh execution unless this one has just begun.
   if (read > 0 && Date.now() - t0 > Math.min(SCORE_START_MS, sliceMs)) return { continue: true, runId, done: total, total };
-  return finish(state, store, total, live);
+  return finish(state, store, total, live, numericIds);
+}
+
+/** Remembers an id that is a number in the sheet (see RunFacts.numericIds). */
+function noteId(row: Cell[], idCol: number, ids: Set<string>): void {
+  const id = idCol >= 0 ? row[idCol] : undefined;
+  if (typeof id === 'number' && Number.isFinite(id)) ids.add(String(id));
 }
 
 function startIngest(state: RunState) {
@@ -330,7 +337,7 @@ function startIngest(state: RunState) {
  * Every chunk through the core's ingest in line order (exactly one pass's input: as read, or
  * read back from the saved state after an earlier execution stopped), then score and write.
  */
-function finish(state: RunState, store: any, total: number, live: ReturnType<typeof startIngest> | null): RunResult {
+function finish(state: RunState, store: any, total: number, live: ReturnType<typeof startIngest> | null, numericIds: Set<string>): RunResult {
   const fn = 'runSegmentation';
   const options = state.options as unknown as RunOptions;
   const runId = state.runId;
@@ -339,7 +346,7 @@ function finish(state: RunState, store: any, total: number, live: ReturnType<typ
   let ingest = live;
   if (!ingest) {
     ingest = startIngest(state);
-    for (const chunk of readChunks(store, state)) chunk.rows.forEach((row, i) => ingest!.row(row, chunk.firstLine + i));
+    for (const chunk of readChunks(store, state)) chunk.rows.forEach((row, i) => { ingest!.row(row, chunk.firstLine + i); noteId(row, state.idCol, numericIds); });
   }
   const ingested = ingest.finish();
   if (ingested.summaries.length === 0) {
@@ -351,7 +358,7 @@ function finish(state: RunState, store: any, total: number, live: ReturnType<typ
   setProgress(runId, { phase: 'writing', done: total, total });
   const warnings = [...ingested.warnings, ...run.warnings];
   const block = { row: state.top, col: state.left, rows: state.bottom - state.top + 1, cols: state.width };
-  const written = writeResults(run, locale, { rowsRead: ingested.counts.read, rowsRejected: ingested.counts.rejected, rejects: ingested.rejects, warnings }, target(options, locale, block, fn));
+  const written = writeResults(run, locale, { numericIds, rowsRead: ingested.counts.read, rowsRejected: ingested.counts.rejected, rejects: ingested.rejects, warnings }, target(options, locale, block, fn));
   saveSettings(state.sheetName, {
     columns: Object.fromEntries(Object.entries(columns).filter(([, h]) => typeof h === 'string')) as Record<string, string>,
     timeUnit, horizon: profile.horizon, discountRate: profile.discountRate, margin: profile.margin,

@@ -158,6 +158,20 @@ describe('input range and where the results go', () => {
   });
 });
 
+describe('numeric ids', () => {
+  it('come back as numbers in the results sheet, also after a resumed run', () => {
+    const lines = orderLines(9000, 5).map((l) => ({ ...l, id: String(Number(l.id.slice(1)) + 1000) }));
+    const book = new FakeSpreadsheet('en_US', 'Asia/Shanghai');
+    book.addSheet('Orders', [['customer_id', 'order_date', 'amount'], ...lines.map((l) => [Number(l.id), sheetDate(l.date, 8), l.amount])]);
+    const g = loadBundle(code, makeServices(book, distDir));
+    let step = g.runSegmentation({ ...OPTS, runId: 'n', sliceMs: 1e-9 }) as { continue?: boolean };
+    while (step.continue) step = g.resumeRun('n') as typeof step;
+    const ids = book.getSheetByName('Customer pyramid')!.data.slice(1).map((r) => r[0]);
+    expect(ids.length).toBe(new Set(lines.map((l) => l.id)).size);
+    expect(ids.every((id) => typeof id === 'number')).toBe(true);
+  });
+});
+
 describe('sample data', () => {
   it('"Insert sample data" adds an order sheet with example formulas that the sidebar scores', () => {
     const book = new FakeSpreadsheet('zh_CN', 'Asia/Shanghai');
