@@ -93,8 +93,10 @@ export function stateSheet(runId: string): any {
   const name = stateSheetName(runId);
   let sheet = ss.getSheetByName(name);
   if (!sheet) {
+    const active = ss.getActiveSheet(); // insertSheet activates the new sheet: give the user theirs back
     sheet = ss.insertSheet(name);
     sheet.hideSheet();
+    if (active) ss.setActiveSheet(active);
   }
   return sheet;
 }

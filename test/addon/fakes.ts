@@ -256,7 +256,8 @@ export class FakeSpreadsheet {
   getSheetByName(name: string) { return this.sheets.find((s) => s.getName() === name) ?? null; }
   insertSheet(name: string) {
     if (this.getSheetByName(name)) throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
-    return this.addSheet(name, []);
+    this.active = this.addSheet(name, []); // as in Sheets, the new sheet becomes the active one
+    return this.active;
   }
   deleteSheet(sheet: FakeSheet) {
     if (this.sheets.length === 1) throw new Error('You can\'t remove all the sheets in a document.');

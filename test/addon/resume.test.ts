@@ -51,6 +51,7 @@ describe('a run longer than one execution', () => {
     // The state survived: a descriptor within the 9 KB a property holds, the rows in a hidden sheet.
     expect(stateKeys(two.services)).toEqual(['pyramid-run:two']);
     expect(two.book.getSheetByName('pyramid-state two')!.isSheetHidden()).toBe(true);
+    expect(two.book.getActiveSheet()!.getName()).toBe('Orders'); // the hidden sheet did not take the user's view
     two.book.execution.msPerCall = 0;
     const r2 = two.g.resumeRun('two') as { customers: number; rowsRead: number };
     expect(r2).toEqual(r1);
