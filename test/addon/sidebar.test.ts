@@ -289,6 +289,12 @@ describe.skipIf(!existsSync(CHROMIUM))(`sidebar in headless Chromium (${CHROMIUM
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'sidebar-zh.png'), fullPage: true });
     if (updateDocs) copyFileSync(join(artifacts, 'sidebar-zh.png'), join(repoRoot, 'docs/img/sidebar-zh.png'));
+    // Reloaded, the sidebar offers this run's mapping and choices again.
+    await page.reload();
+    await page.waitForFunction('!document.getElementById("run").disabled');
+    expect(await page.inputValue('#col-customer')).toBe('客户编号');
+    expect(await page.inputValue('#model')).toBe('bgnbd');
+    expect(await page.inputValue('#output')).toBe('beside');
     await page.close();
   });
 
