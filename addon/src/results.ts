@@ -87,7 +87,7 @@ export function besideBlock(sheetName: string): Block | null {
 }
 
 /** Sheets this add-on wrote a customers table to (a re-run may replace them; other sheets are never emptied). */
-function knownOutputs(): string[] {
+export function knownOutputs(): string[] {
   try {
     return JSON.parse(props()?.getProperty(OUTPUTS) ?? '[]') as string[];
   } catch {

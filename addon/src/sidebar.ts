@@ -12,7 +12,7 @@ import type { Cell, Locale, TimeUnit } from '../../core/types.ts';
 import { asOfArg, choiceArg, dayFormatter, numberArg, rateArg, sheetTimeZone, spreadsheetLocale } from './args.ts';
 import { prepare, profileFor, score } from './engine.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
-import { ALL_RESULT_SHEETS, RESULTS_SHEET, besideBlock, writeResults, type Target } from './results.ts';
+import { ALL_RESULT_SHEETS, RESULTS_SHEET, besideBlock, knownOutputs, writeResults, type Target } from './results.ts';
 import { parseA1, a1, type Block } from './grid.ts';
 import { deleteStaleStates, deleteState, loadState, readChunks, saveChunk, saveState, stateSheet, type RunState } from './runstate.ts';
 import { loadSettings, saveSettings, type SavedSettings } from './settings.ts';
@@ -34,7 +34,7 @@ export interface SheetInfo {
 
 export function getSheetInfo(): SheetInfo {
   const ss = SpreadsheetApp.getActive();
-  const results = new Set(ALL_RESULT_SHEETS);
+  const results = new Set([...ALL_RESULT_SHEETS, ...knownOutputs()]);
   const sheets = (ss?.getSheets() ?? [])
     .map((s: any) => ({ name: s.getName() as string, rows: s.getLastRow() as number, columns: s.getLastColumn() as number }))
     .filter((s: { name: string }) => !results.has(s.name) && !s.name.startsWith('pyramid-state '));

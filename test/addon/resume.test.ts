@@ -149,6 +149,8 @@ describe('input range and where the results go', () => {
     g.runSegmentation({ ...OPTS, runId: 'c1', outputSheet: 'Scores July' });
     const out = book.getSheetByName('Scores July')!;
     const first = JSON.stringify(out.data);
+    // A sheet of results is not offered as order data.
+    expect((g.getSheetInfo() as { sheets: { name: string }[] }).sheets.map((x) => x.name)).toEqual(['Orders']);
     g.runSegmentation({ ...OPTS, runId: 'c2', outputSheet: 'Scores July' });
     expect(JSON.stringify(out.data)).toBe(first);
     expect(book.getSheets().filter((s) => s.getName() === 'Scores July')).toHaveLength(1);
