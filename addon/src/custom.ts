@@ -74,6 +74,8 @@ export function PYRAMID_CLV(
     horizon: numberArg(horizon, 'horizon', fn, oneYearHorizon(timeUnit), { min: 0 }),
     discountRate: rateArg(discount_rate, 'discount_rate', fn, DEFAULT_PROFILE.discountRate),
     margin: rateArg(margin, 'margin', fn, DEFAULT_PROFILE.margin),
+    // No uncertainty intervals: this function shows none, and they are most of predict's time.
+    intervals: { ...DEFAULT_PROFILE.intervals, draws: 0 },
   });
   const { summaries, numericIds } = summarize(fn, idc, datec, amountc, profile, tz);
   const input = prepare(summaries, profile);

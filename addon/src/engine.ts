@@ -5,7 +5,7 @@
  */
 import { resolveProfile } from '../../core/config.ts';
 import type { Profile } from '../../core/config.ts';
-import { ingestTable } from '../../core/ingest/index.ts';
+import { createTransactionIngest } from '../../core/ingest/index.ts';
 import { prepareInput, scoreFitted, type ScoreInput } from '../../core/pipeline.ts';
 import type { Cell, CustomerScore, CustomerSummary, Reject, ScoreRun } from '../../core/types.ts';
 import { predict } from '../../core/pipeline/predict.ts';
@@ -36,22 +36,30 @@ export interface Ingested {
   numericIds: Set<string>;
 }
 
-/** Id/date/amount columns → per-customer summaries. Without amounts every row counts as a purchase of 1. */
+/**
+ * Id/date/amount columns → per-customer summaries, streamed into the core's ingest one line at a
+ * time (no copy of the table is made). Without amounts every row counts as a purchase of 1.
+ * Lines are numbered as in ingestTable (a header line 1, then the rows); blank rows are skipped.
+ */
 export function summarize(fn: string, ids: Cell[], dates: Cell[], amounts: Cell[] | null, profile: Profile, timeZone: string): Ingested {
   const toDay = dayFormatter(timeZone);
-  const rows: Cell[][] = new Array(ids.length + 1);
-  rows[0] = TX_HEADER;
   const numericIds = new Set<string>();
+  const ingest = createTransactionIngest({ ...profile, columns: { customer: 'customer', date: 'date', amount: 'amount' }, header: true });
+  ingest.beginSource(fn, TX_HEADER);
+  const row: Cell[] = ['', '', 1];
   for (let i = 0; i < ids.length; i++) {
-    const id = ids[i];
+    const id = ids[i], date = dates[i], amount = amounts ? amounts[i] : 1;
+    if (blank(id) && blank(date) && blank(amount)) continue;
     if (typeof id === 'number' && Number.isFinite(id)) numericIds.add(String(id));
-    rows[i + 1] = [id, toDay(dates[i]), amounts ? amounts[i] : 1];
+    row[0] = id; row[1] = toDay(date); row[2] = amount;
+    ingest.row(row, i + 2);
   }
-  const columns = { customer: 'customer', date: 'date', amount: 'amount' };
-  const t = ingestTable('transactions', rows, { ...profile, columns, header: true }, fn);
+  const t = ingest.finish();
   if (t.summaries.length === 0) throw new ArgError(`${fn}: no usable rows in the ranges${firstReject(t.rejects)}`);
   return { summaries: t.summaries, numericIds };
 }
+
+const blank = (c: Cell) => c === null || c === undefined || c === '';
 
 /** A customer id as the sheet had it: a number when it was one. */
 export function idCell(id: string, numericIds: Set<string>): string | number {

@@ -14,24 +14,35 @@ import './gas.ts';
 export const CACHE_SECONDS = 6 * 3600;
 export const CACHE_VALUE_LIMIT = 100 * 1024;
 /** Bumped when what a fit stores changes, so an old entry is never read as a new one. */
-const VERSION = 2;
+const VERSION = 3;
 
-/** Two independent 32-bit FNV-1a hashes → 16 hex digits. */
+/**
+ * Two independent 32-bit multiplicative hashes → 16 hex digits. Fed 32-bit words: a small
+ * integer is one word, any other number its two float64 halves, a text its UTF-16 code units.
+ * Cheap enough to run on every call (≈ 40 ms for 37,000 summaries in Node).
+ */
 function hasher() {
   let a = 0x811c9dc5, b = 0x01000193 ^ 0x5bd1e995;
   const num = new Float64Array(1);
-  const bytes = new Uint8Array(num.buffer);
+  const words = new Int32Array(num.buffer);
+  const word = (w: number) => {
+    a = Math.imul(a ^ w, 0x01000193);
+    b = Math.imul(b ^ w, 0x5bd1e995) ^ (b >>> 13);
+  };
   return {
     number(x: number) {
-      num[0] = x;
-      for (let i = 0; i < 8; i++) {
-        a = Math.imul(a ^ bytes[i], 0x01000193);
-        b = Math.imul(b ^ bytes[i], 0x5bd1e995) ^ (b >>> 13);
+      if ((x | 0) === x && (x !== 0 || 1 / x > 0)) {
+        word(0x7ff80001); // tag: small integer (never the high word of a float64 hashed below)
+        word(x);
+      } else {
+        num[0] = x;
+        word(words[0]);
+        word(words[1]);
       }
     },
     text(s: string) {
-      for (let i = 0; i < s.length; i++) this.number(s.charCodeAt(i));
-      this.number(-1);
+      word(s.length);
+      for (let i = 0; i < s.length; i++) word(s.charCodeAt(i));
     },
     hex: () => (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0'),
   };
@@ -50,7 +61,11 @@ export function fitFingerprint(input: ScoreInput): string {
   return h.hex();
 }
 
-/** Numbers, texts, lists and plain objects (keys sorted), recursively; anything else by its type. */
+/**
+ * Numbers, texts, lists and plain objects (keys in their own order: summaries are all built by
+ * the same code, so the same data gives the same order; another order only costs a refit),
+ * recursively; anything else by its type.
+ */
 function hashValue(h: ReturnType<typeof hasher>, v: unknown): void {
   if (typeof v === 'number') h.number(v);
   else if (typeof v === 'string') h.text(v);
@@ -59,7 +74,7 @@ function hashValue(h: ReturnType<typeof hasher>, v: unknown): void {
     h.number(a.length);
     for (let i = 0; i < a.length; i++) hashValue(h, a[i]);
   } else if (v !== null && typeof v === 'object') {
-    for (const k of Object.keys(v).sort()) {
+    for (const k in v) {
       h.text(k);
       hashValue(h, (v as Record<string, unknown>)[k]);
     }

@@ -13,6 +13,9 @@ export interface SavedSettings {
   margin?: number;
   tierScheme?: string;
   model?: string;
+  /** Where the customers table went: its own sheet (outputSheet, blank = the default name) or beside the data. */
+  output?: 'sheet' | 'beside';
+  outputSheet?: string;
 }
 
 const PROPERTY_VALUE_LIMIT = 9 * 1024;

@@ -13,7 +13,7 @@ import { orderLines, sheetDate } from './data.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 const CUSTOM = ['PYRAMID_SCORES', 'PYRAMID_RFM', 'PYRAMID_CLV', 'PYRAMID_TIER', 'PYRAMID_RETENTION', 'PYRAMID_NPS', 'PYRAMID_CSAT', 'PYRAMID_SATISFACTION'];
-const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'getSheetInfo', 'detectColumns', 'runSegmentation', 'getProgress', 'cancelRun'];
+const SERVER = ['onOpen', 'onInstall', 'showSidebar', 'showHelp', 'insertSampleData', 'getSheetInfo', 'getSelection', 'detectColumns', 'runSegmentation', 'resumeRun', 'getProgress', 'cancelRun'];
 
 let code = '';
 let distDir = '';
@@ -81,7 +81,7 @@ describe('built Code.js', () => {
   it('adds the menu and opens the sidebar, in Chinese for a zh spreadsheet', () => {
     const { g, services } = sandbox(new FakeSpreadsheet('zh_CN'));
     g.onOpen({ authMode: 'FULL' });
-    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['帮助 / 关于', 'showHelp']] }]);
+    expect(services.ui.menus).toEqual([{ name: 'Add-ons', items: [['客户分层分级…', 'showSidebar'], ['插入示例数据', 'insertSampleData'], ['帮助 / 关于', 'showHelp']] }]);
     g.showHelp();
     expect(services.ui.dialogs[0][1]).toBe('客户金字塔');
     expect(services.ui.dialogs[0][0].getContent()).toContain('PYRAMID_SCORES');
@@ -247,7 +247,7 @@ describe('sidebar server calls in the sandbox', () => {
     const opts = { runId: 'r1', sheetName: '订单', columns: { customer: '客户编号', date: '订单日期', amount: '金额', status: '状态' }, asOf: '2024-07-01', timeUnit: 'week', horizon: 52, discountRate: 0.1, tierScheme: 'ibm' };
     const before = b.calls.getValues;
     const r = g.runSegmentation(opts) as { sheetName: string; customers: number; rowsRead: number; rowsRejected: number; tiers: { label: string }[] };
-    expect(b.calls.getValues - before).toBe(1 + 3); // header, then 5,000 + 5,000 + 1,000 rows
+    expect(b.calls.getValues - before).toBe(1 + 3); // header, then 5,000 + 5,000 + 1,000 rows (ingested as read: no read-back)
     expect(r.sheetName).toBe('客户金字塔');
     expect(r.rowsRead).toBe(11_000);
     expect(r.tiers.map((t) => t.label)).toEqual(['钻石', '黄金', '白银', '其他']);
@@ -273,6 +273,18 @@ describe('sidebar server calls in the sandbox', () => {
     expect(text).toContain('截至日期 2024-07-01');
     expect(text).toContain('读取行数 11000');
     expect(summary.charts).toHaveLength(1);
+    // The chart is a pyramid (stacked bars centred by an invisible spacer), tiers top down.
+    const chart = summary.charts[0];
+    expect(chart.stacked).toBe(true);
+    expect((chart.options.series as Record<number, { color: string }>)[0].color).toBe('transparent');
+    const bars = chart.ranges[0].getValues() as (string | number)[][];
+    expect(bars.slice(1).map((x) => x[0])).toEqual(['钻石', '黄金', '白银', '其他']);
+    bars.slice(1).forEach((x) => expect(2 * (x[1] as number) + (x[2] as number)).toBe(Math.max(...bars.slice(1).map((y) => y[2] as number))));
+    // The RFM heat-grid: customers per R × F, every customer once, coloured by a gradient rule.
+    const gradient = summary.conditionalFormatRules.find((x) => x.gradient)!;
+    const cells = gradient.ranges[0].getValues() as number[][];
+    expect(cells).toHaveLength(5);
+    expect(cells.flat().reduce((a, b) => a + b, 0)).toBe(r.customers);
     const rejects = b.getSheetByName('被拒绝的行')!;
     expect(rejects.data[0]).toEqual(['行', '列', '原因', '值']);
     expect(rejects.data.length - 1).toBe(r.rowsRejected);

@@ -6,8 +6,11 @@
  * from the range, a grid per sheet (a new sheet is 1000 × 26; a range outside it throws;
  * insertRowsAfter/insertColumnsAfter/deleteRows/deleteColumns change it), the 10 million-cell
  * limit per spreadsheet, cache values of at most 100 KB for at most 6 hours, properties of at
- * most 9 KB per value and 500 KB per store, and the 30-second limit of a custom function
- * (`timedCall`).
+ * most 9 KB per value and 500 KB per store, 50,000 characters per cell, the 30-second limit of a
+ * custom function (`timedCall`) and the 6-minute limit of a script execution (every call into the
+ * bundle through `loadBundle` starts a new execution; a service call past the limit throws Apps
+ * Script's "Exceeded maximum execution time", and `book.execution.msPerCall` lets a test make
+ * each service call cost simulated time, to force that time-out in the middle of a run).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -25,7 +28,11 @@ export const LIMITS = {
   propertyValueBytes: 9 * 1024,
   propertyStoreBytes: 500 * 1024,
   customFunctionMs: 30_000,
+  executionMs: 360_000,
+  cellChars: 50_000,
 };
+export const TIME_LIMIT = 'Exceeded maximum execution time';
+export const CELL_TOO_LONG = `Your input contains more than the maximum of ${LIMITS.cellChars} characters in a single cell.`;
 export const OUTSIDE_SHEET = 'The coordinates of the range are outside the dimensions of the sheet.';
 export const TOO_MANY_CELLS = `This action would increase the number of cells in the workbook above the limit of ${LIMITS.cells} cells.`;
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
@@ -40,7 +47,9 @@ export class FakeRange {
   getNumColumns() { return this.cols; }
   getRow() { return this.row; }
   getColumn() { return this.col; }
+  getSheet() { return this.sheet; }
   getValues(): V[][] {
+    this.sheet.book.tick();
     this.sheet.book.calls.getValues++;
     const out: V[][] = [];
     for (let r = 0; r < this.rows; r++) {
@@ -61,8 +70,10 @@ export class FakeRange {
     }
   }
   setValues(m: V[][]) {
+    this.sheet.book.tick();
     this.sheet.book.calls.setValues++;
     this.checkShape(m, 'setValues');
+    for (const r of m) for (const v of r) if (typeof v === 'string' && v.length > LIMITS.cellChars) throw new Error(CELL_TOO_LONG);
     for (let r = 0; r < this.rows; r++) {
       const line = (this.sheet.data[this.row - 1 + r] ??= []);
       for (let c = 0; c < this.cols; c++) line[this.col - 1 + c] = m[r][c];
@@ -117,14 +128,15 @@ export class FakeRange {
   setNumberFormat(f: string) { return this.style('format', f); }
 }
 
-export interface FakeRule { text: string; background: string; ranges: FakeRange[] }
+export interface FakeRule { text: string; background: string; ranges: FakeRange[]; gradient?: [string, string] }
 
-export interface FakeChart { type: string; ranges: FakeRange[]; options: Record<string, unknown>; position: number[]; numHeaders: number }
+export interface FakeChart { type: string; ranges: FakeRange[]; options: Record<string, unknown>; position: number[]; numHeaders: number; stacked?: boolean }
 
 class FakeChartBuilder {
   chart: FakeChart = { type: '', ranges: [], options: {}, position: [], numHeaders: -1 };
   asBarChart() { this.chart.type = 'bar'; return this; }
   asColumnChart() { this.chart.type = 'column'; return this; }
+  setStacked() { this.chart.stacked = true; return this; }
   addRange(r: FakeRange) { this.chart.ranges.push(r); return this; }
   setNumHeaders(n: number) { this.chart.numHeaders = n; return this; }
   setOption(k: string, v: unknown) { this.chart.options[k] = v; return this; }
@@ -173,6 +185,9 @@ export class FakeSheet {
     for (const line of this.data) if (line) line.splice(start - 1, n);
     this.maxColumns -= n;
   }
+  hidden = false;
+  hideSheet() { this.hidden = true; return this; }
+  isSheetHidden() { return this.hidden; }
   getFilter() { return this.filter ? { remove: () => { this.filter = null; }, getRange: () => this.filter } : null; }
   getBandings() { return this.bandings.slice(); }
   getConditionalFormatRules() { return this.conditionalFormatRules.slice(); }
@@ -207,6 +222,19 @@ export class FakeSpreadsheet {
   sheets: FakeSheet[] = [];
   active: FakeSheet | null = null;
   calls = { getValues: 0, setValues: 0, setBackgrounds: 0 };
+  /** The running execution: real time since it started plus `msPerCall` for every service call so far. */
+  execution = { started: performance.now(), calls: 0, msPerCall: 0, limitMs: LIMITS.executionMs };
+  activeRange: FakeRange | null = null;
+  newExecution() { this.execution.started = performance.now(); this.execution.calls = 0; }
+  /** A service call: past the execution's limit it throws, as Apps Script stops the script. */
+  tick() {
+    const e = this.execution;
+    e.calls++;
+    const ms = performance.now() - e.started + e.calls * e.msPerCall;
+    if (ms > e.limitMs) throw new Error(TIME_LIMIT);
+  }
+  getActiveRange() { return this.activeRange; }
+  setActiveRange(r: FakeRange) { this.activeRange = r; this.active = r.sheet; return r; }
   constructor(readonly locale = 'en_US', readonly timeZone = 'Asia/Shanghai') {}
   /** Cells of every sheet's grid (Sheets counts the grid, not the filled cells). */
   cells() { return this.sheets.reduce((n, s) => n + s.maxRows * s.maxColumns, 0); }
@@ -216,7 +244,7 @@ export class FakeSpreadsheet {
   /** A sheet holding `values`, its grid the default or just large enough (as an import makes it). */
   addSheet(name: string, values: V[][]) {
     const rows = Math.max(LIMITS.newSheetRows, values.length);
-    const cols = Math.max(LIMITS.newSheetColumns, ...values.map((r) => r.length));
+    const cols = values.reduce((n, r) => Math.max(n, r.length), LIMITS.newSheetColumns);
     this.checkGrowth(rows * cols);
     const s = new FakeSheet(this, name, rows, cols);
     s.data = values.map((r) => r.slice());
@@ -228,7 +256,8 @@ export class FakeSpreadsheet {
   getSheetByName(name: string) { return this.sheets.find((s) => s.getName() === name) ?? null; }
   insertSheet(name: string) {
     if (this.getSheetByName(name)) throw new Error(`A sheet with the name "${name}" already exists. Please enter another name.`);
-    return this.addSheet(name, []);
+    this.active = this.addSheet(name, []); // as in Sheets, the new sheet becomes the active one
+    return this.active;
   }
   deleteSheet(sheet: FakeSheet) {
     if (this.sheets.length === 1) throw new Error('You can\'t remove all the sheets in a document.');
@@ -314,8 +343,10 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
         const b = {
           whenTextEqualTo(t: string) { rule.text = t; return b; },
           setBackground(c: string) { rule.background = c; return b; },
+          setGradientMinpoint(c: string) { rule.gradient = [c, rule.gradient?.[1] ?? '']; return b; },
+          setGradientMaxpoint(c: string) { rule.gradient = [rule.gradient?.[0] ?? '', c]; return b; },
           setRanges(r: FakeRange[]) { rule.ranges = r; return b; },
-          build: () => ({ ...rule }),
+          build: () => { const built = { ...rule }; return Object.assign(built, { getRanges: () => built.ranges.slice() }); },
         };
         return b;
       },
@@ -348,11 +379,22 @@ export function makeServices(book: FakeSpreadsheet, distDir: string): Services {
   return { book, cache, documentProperties, ui, logs, globals };
 }
 
-/** Runs Code.js in a fresh context that has only the fakes; returns the context's global. */
+/**
+ * Runs Code.js in a fresh context that has only the fakes; returns its global, whose functions
+ * each start a new execution when called (as every google.script.run call and every custom
+ * function call does in Apps Script).
+ */
 export function loadBundle(code: string, services: Services): Record<string, (...args: unknown[]) => unknown> {
   const context = vm.createContext({ ...services.globals });
   vm.runInContext(code, context, { filename: 'Code.js' });
-  return context as Record<string, (...args: unknown[]) => unknown>;
+  const g = context as Record<string, unknown>;
+  return new Proxy(g, {
+    get(target, name) {
+      const v = target[name as string];
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => { services.book.newExecution(); return (v as (...a: unknown[]) => unknown)(...args); };
+    },
+  }) as Record<string, (...args: unknown[]) => unknown>;
 }
 
 /**
