@@ -1,0 +1,230 @@
+/**
+ * The fast lane of delimited text: ASCII bytes → physical lines → fields, without decoding a line
+ * into a string. Every supported encoding but UTF-16 reads ASCII bytes as the same characters, so
+ * while a file is pure ASCII its lines can be split on bytes and only the fields some column role
+ * reads become strings (a field equal to the same column's field on the line before reuses that
+ * string; plain decimals in amount columns become numbers, exactly as `+text` would read them).
+ *
+ * Anything unusual takes the text path of io/lines.ts and io/delimited.ts, line by line, with
+ * identical results: a line with a double quote, a line inside an open quoted record, a line whose
+ * field count differs from the header's, the header itself. At the first chunk holding a byte
+ * above 0x7F the fast lane stops (`push` returns false) and the caller hands the rest of the file,
+ * from `handOver().bytes`, to the decoder and the text path (decoding decisions stay theirs).
+ */
+import { HAS_QUOTE } from './lines.ts';
+
+/** Where fast-lane rows go: the field count and the row sink of the text path. */
+export interface FastTarget {
+  /** The header's field count, or -1 while no header or first row was read. */
+  readonly width: number;
+  /**
+   * Per column, once the width is known: 0 no role reads it (passed as ''), 1 its text is read,
+   * 2 its plain decimals may be passed as numbers (amount, refund, margin, cost).
+   */
+  columns(): Uint8Array;
+  /** A quoted field of an earlier line is open: the line continues that record. */
+  readonly pending: boolean;
+  /** A line of the text path (text, line number, flags). */
+  slow(text: string, line: number, flags: number): void;
+  /** A well-formed record of the header's width. */
+  record(cells: (string | number)[], line: number): void;
+  /** A line whose fields are all empty. */
+  blank(): void;
+  tooLong(line: number, excerpt: string): void;
+}
+
+/** Longest field whose bytes are remembered to reuse its string on the next line. */
+const REUSE_BYTES = 64;
+const LF = 10, CR = 13, QUOTE = 34;
+
+/** Powers of ten exactly representable as doubles. */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * `-?digits[.digits]` in `b[s, e)` as a number equal to `+text` (at most 15 significant digits, so
+ * mantissa and power of ten are exact and one division rounds correctly), below 1e12 in magnitude;
+ * NaN for anything else (the caller then passes the text).
+ */
+export function plainDecimalBytes(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = i < e && b[i] === 45;
+  if (neg) i++;
+  let m = 0, digits = 0, frac = -1;
+  const first = i;
+  for (; i < e; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (m !== 0 || frac >= 0) digits++; continue; }
+    if (c === 46 && frac < 0 && i > first) { frac = i; continue; }
+    return NaN;
+  }
+  if (i === first || frac === e - 1 || digits > 15) return NaN;
+  const k = frac < 0 ? 0 : e - frac - 1;
+  const v = k ? m / POW10[k] : m;
+  if (v >= 1e12) return NaN;
+  return neg ? -v : v;
+}
+
+export class ByteLines {
+  /** Physical lines seen so far (including blank and skipped ones). */
+  lines = 0;
+  /** The unfinished last line, as the pieces read (joined once its end arrives). */
+  private rest: Buffer[] = [];
+  private restBytes = 0;
+  private skipping = false;
+  private afterCR = false;
+  private cells: (string | number)[] = [];
+  private kinds: Uint8Array = new Uint8Array(0);
+  private starts = new Int32Array(0);
+  private prev: Uint8Array[] = [];
+  private prevLen = new Int32Array(0);
+  private prevStr: string[] = [];
+
+  constructor(private d: number, private maxBytes: number, private t: FastTarget) {}
+
+  /** Reads a chunk; false when it holds a non-ASCII byte (then nothing of it was read: see `handOver`). */
+  push(chunk: Buffer, ascii: boolean): boolean {
+    if (!ascii) return false;
+    let from = 0;
+    if (this.afterCR) {
+      this.afterCR = false;
+      if (chunk.length && chunk[0] === LF) from = 1;
+    }
+    if (this.skipping) {
+      const end = firstBreak(chunk, from);
+      if (end < 0) return true;
+      this.skipping = false;
+      this.lines++;
+      from = this.breakEnd(chunk, end);
+    }
+    if (this.restBytes && firstBreak(chunk, from) < 0) {
+      this.rest.push(chunk.subarray(from));
+      this.restBytes += chunk.length - from;
+      this.checkRest();
+      return true;
+    }
+    const buf = this.restBytes ? Buffer.concat([...this.rest, chunk.subarray(from)]) : chunk;
+    let pos = this.restBytes ? 0 : from;
+    this.rest = []; this.restBytes = 0;
+    const n = buf.length;
+    let lf = buf.indexOf(LF, pos), cr = buf.indexOf(CR, pos);
+    while (pos < n) {
+      if (lf >= 0 && lf < pos) lf = buf.indexOf(LF, pos);
+      if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
+      const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
+      if (end < 0) break;
+      const start = pos;
+      pos = this.breakEnd(buf, end);
+      if (end - start > this.maxBytes) this.t.tooLong(++this.lines, buf.toString('latin1', start, Math.min(n, start + 80)));
+      else this.line(buf, start, end, ++this.lines);
+    }
+    if (pos < n) { this.rest.push(Buffer.from(buf.subarray(pos))); this.restBytes = n - pos; }
+    this.checkRest();
+    return true;
+  }
+
+  /**
+   * State and unread bytes for the text path to continue from (io/lines.ts `resume`): the pieces
+   * of the unfinished line, to be decoded as they were read.
+   */
+  handOver(): { lines: number; skipping: boolean; afterCR: boolean; pieces: Buffer[] } {
+    const pieces = this.rest;
+    this.rest = []; this.restBytes = 0;
+    return { lines: this.lines, skipping: this.skipping, afterCR: this.afterCR, pieces };
+  }
+
+  end(): void {
+    if (this.skipping) { this.lines++; this.skipping = false; return; }
+    if (this.restBytes) {
+      const c = Buffer.concat(this.rest);
+      this.rest = []; this.restBytes = 0;
+      this.line(c, 0, c.length, ++this.lines);
+    }
+  }
+
+  private checkRest(): void {
+    if (this.restBytes <= this.maxBytes) return;
+    const first = this.rest[0];
+    const head = first.toString('latin1', 0, Math.min(80, first.length));
+    this.rest = []; this.restBytes = 0;
+    this.skipping = true;
+    this.t.tooLong(this.lines + 1, head);
+  }
+
+  /** Index after the line break at `end` (CRLF is one break; a CR ending the chunk waits for the next). */
+  private breakEnd(buf: Buffer, end: number): number {
+    if (buf[end] !== CR) return end + 1;
+    if (end + 1 < buf.length) return buf[end + 1] === LF ? end + 2 : end + 1;
+    this.afterCR = true;
+    return end + 1;
+  }
+
+  /** One complete line `buf[s, e)`. */
+  private line(buf: Buffer, s: number, e: number, line: number): void {
+    const t = this.t;
+    const w = t.width;
+    if (w < 1 || t.pending) { this.slow(buf, s, e, line); return; }
+    if (w !== this.cells.length) this.reset(w);
+    const starts = this.starts;
+    const d = this.d;
+    let k = 0;
+    starts[0] = s;
+    for (let i = s; i < e; i++) {
+      const c = buf[i];
+      if (c === d) {
+        if (++k >= w) { this.slow(buf, s, e, line); return; }
+        starts[k] = i + 1;
+      } else if (c === QUOTE) { this.slow(buf, s, e, line); return; }
+    }
+    if (k !== w - 1) { this.slow(buf, s, e, line); return; }
+    starts[w] = e + 1;
+    if (e - s === w - 1) { t.blank(); return; }
+    const cells = this.cells, kinds = this.kinds;
+    for (let f = 0; f < w; f++) {
+      const kind = kinds[f];
+      if (kind === 0) continue;
+      const a = starts[f], z = starts[f + 1] - 1;
+      if (kind === 2) {
+        const v = plainDecimalBytes(buf, a, z);
+        if (v === v) { cells[f] = v; continue; }
+      }
+      cells[f] = this.text(f, buf, a, z);
+    }
+    t.record(cells, line);
+  }
+
+  /** The field's string: the one of the line before when the bytes are the same. */
+  private text(f: number, buf: Buffer, a: number, z: number): string {
+    const len = z - a;
+    if (len > REUSE_BYTES) return buf.toString('latin1', a, z);
+    const p = this.prev[f];
+    if (this.prevLen[f] === len) {
+      let i = 0;
+      while (i < len && p[i] === buf[a + i]) i++;
+      if (i === len) return this.prevStr[f];
+    }
+    const str = buf.toString('latin1', a, z);
+    for (let i = 0; i < len; i++) p[i] = buf[a + i];
+    this.prevLen[f] = len;
+    this.prevStr[f] = str;
+    return str;
+  }
+
+  private reset(w: number): void {
+    this.kinds = this.t.columns();
+    this.cells = new Array<string | number>(w).fill('');
+    this.starts = new Int32Array(w + 1);
+    this.prev = Array.from({ length: w }, () => new Uint8Array(REUSE_BYTES));
+    this.prevLen = new Int32Array(w).fill(-1);
+    this.prevStr = new Array<string>(w).fill('');
+  }
+
+  private slow(buf: Buffer, s: number, e: number, line: number): void {
+    const text = buf.toString('latin1', s, e);
+    this.t.slow(text, line, text.includes('"') ? HAS_QUOTE : 0);
+  }
+}
+
+function firstBreak(b: Buffer, from: number): number {
+  const lf = b.indexOf(LF, from), cr = b.indexOf(CR, from);
+  return cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
+}
