@@ -11,6 +11,7 @@
  * above 0x7F the fast lane stops (`push` returns false) and the caller hands the rest of the file,
  * from `handOver().bytes`, to the decoder and the text path (decoding decisions stay theirs).
  */
+import { shortDecimalBytes } from '../core/amounts.ts';
 import { HAS_QUOTE } from './lines.ts';
 
 /** Where fast-lane rows go: the field count and the row sink of the text path. */
@@ -36,33 +37,6 @@ export interface FastTarget {
 /** Longest field whose bytes are remembered to reuse its string on the next line. */
 const REUSE_BYTES = 64;
 const LF = 10, CR = 13, QUOTE = 34;
-
-/** Powers of ten exactly representable as doubles. */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-/**
- * `-?digits[.digits]` in `b[s, e)` as a number equal to `+text` (at most 15 significant digits, so
- * mantissa and power of ten are exact and one division rounds correctly), below 1e12 in magnitude;
- * NaN for anything else (the caller then passes the text).
- */
-export function plainDecimalBytes(b: Uint8Array, s: number, e: number): number {
-  let i = s;
-  const neg = i < e && b[i] === 45;
-  if (neg) i++;
-  let m = 0, digits = 0, frac = -1;
-  const first = i;
-  for (; i < e; i++) {
-    const c = b[i];
-    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (m !== 0 || frac >= 0) digits++; continue; }
-    if (c === 46 && frac < 0 && i > first) { frac = i; continue; }
-    return NaN;
-  }
-  if (i === first || frac === e - 1 || digits > 15) return NaN;
-  const k = frac < 0 ? 0 : e - frac - 1;
-  const v = k ? m / POW10[k] : m;
-  if (v >= 1e12) return NaN;
-  return neg ? -v : v;
-}
 
 export class ByteLines {
   /** Physical lines seen so far (including blank and skipped ones). */
@@ -96,26 +70,37 @@ export class ByteLines {
       this.lines++;
       from = this.breakEnd(chunk, end);
     }
-    if (this.restBytes && firstBreak(chunk, from) < 0) {
-      this.rest.push(chunk.subarray(from));
-      this.restBytes += chunk.length - from;
-      this.checkRest();
-      return true;
+    let pos = from;
+    if (this.restBytes) {
+      // The unfinished line ends in this chunk: join only its own bytes.
+      const end = firstBreak(chunk, from);
+      if (end < 0) {
+        this.rest.push(chunk.subarray(from));
+        this.restBytes += chunk.length - from;
+        this.checkRest();
+        return true;
+      }
+      const line = Buffer.concat([...this.rest, chunk.subarray(from, end)]);
+      if (line.length > this.maxBytes) {
+        const head = Buffer.concat([...this.rest, chunk.subarray(from, Math.min(chunk.length, from + 80))]);
+        this.t.tooLong(++this.lines, latin1(head, 0, Math.min(80, head.length)));
+      } else this.line(line, 0, line.length, ++this.lines, line.indexOf(QUOTE) >= 0);
+      this.rest = []; this.restBytes = 0;
+      pos = this.breakEnd(chunk, end);
     }
-    const buf = this.restBytes ? Buffer.concat([...this.rest, chunk.subarray(from)]) : chunk;
-    let pos = this.restBytes ? 0 : from;
-    this.rest = []; this.restBytes = 0;
+    const buf = chunk;
     const n = buf.length;
-    let lf = buf.indexOf(LF, pos), cr = buf.indexOf(CR, pos);
+    let lf = buf.indexOf(LF, pos), cr = buf.indexOf(CR, pos), q = buf.indexOf(QUOTE, pos);
     while (pos < n) {
       if (lf >= 0 && lf < pos) lf = buf.indexOf(LF, pos);
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
       const end = cr < 0 ? lf : lf < 0 ? cr : Math.min(lf, cr);
       if (end < 0) break;
+      if (q >= 0 && q < pos) q = buf.indexOf(QUOTE, pos);
       const start = pos;
       pos = this.breakEnd(buf, end);
-      if (end - start > this.maxBytes) this.t.tooLong(++this.lines, buf.toString('latin1', start, Math.min(n, start + 80)));
-      else this.line(buf, start, end, ++this.lines);
+      if (end - start > this.maxBytes) this.t.tooLong(++this.lines, latin1(buf, start, Math.min(n, start + 80)));
+      else this.line(buf, start, end, ++this.lines, q >= 0 && q < end);
     }
     if (pos < n) { this.rest.push(Buffer.from(buf.subarray(pos))); this.restBytes = n - pos; }
     this.checkRest();
@@ -137,14 +122,14 @@ export class ByteLines {
     if (this.restBytes) {
       const c = Buffer.concat(this.rest);
       this.rest = []; this.restBytes = 0;
-      this.line(c, 0, c.length, ++this.lines);
+      this.line(c, 0, c.length, ++this.lines, c.indexOf(QUOTE) >= 0);
     }
   }
 
   private checkRest(): void {
     if (this.restBytes <= this.maxBytes) return;
     const first = this.rest[0];
-    const head = first.toString('latin1', 0, Math.min(80, first.length));
+    const head = latin1(first, 0, Math.min(80, first.length));
     this.rest = []; this.restBytes = 0;
     this.skipping = true;
     this.t.tooLong(this.lines + 1, head);
@@ -159,21 +144,20 @@ export class ByteLines {
   }
 
   /** One complete line `buf[s, e)`. */
-  private line(buf: Buffer, s: number, e: number, line: number): void {
+  private line(buf: Buffer, s: number, e: number, line: number, quoted: boolean): void {
     const t = this.t;
     const w = t.width;
-    if (w < 1 || t.pending) { this.slow(buf, s, e, line); return; }
+    if (quoted || w < 1 || t.pending) { this.slow(buf, s, e, line); return; }
     if (w !== this.cells.length) this.reset(w);
     const starts = this.starts;
     const d = this.d;
     let k = 0;
     starts[0] = s;
     for (let i = s; i < e; i++) {
-      const c = buf[i];
-      if (c === d) {
+      if (buf[i] === d) {
         if (++k >= w) { this.slow(buf, s, e, line); return; }
         starts[k] = i + 1;
-      } else if (c === QUOTE) { this.slow(buf, s, e, line); return; }
+      }
     }
     if (k !== w - 1) { this.slow(buf, s, e, line); return; }
     starts[w] = e + 1;
@@ -184,7 +168,7 @@ export class ByteLines {
       if (kind === 0) continue;
       const a = starts[f], z = starts[f + 1] - 1;
       if (kind === 2) {
-        const v = plainDecimalBytes(buf, a, z);
+        const v = shortDecimalBytes(buf, a, z);
         if (v === v) { cells[f] = v; continue; }
       }
       cells[f] = this.text(f, buf, a, z);
@@ -195,14 +179,14 @@ export class ByteLines {
   /** The field's string: the one of the line before when the bytes are the same. */
   private text(f: number, buf: Buffer, a: number, z: number): string {
     const len = z - a;
-    if (len > REUSE_BYTES) return buf.toString('latin1', a, z);
+    if (len > REUSE_BYTES) return latin1(buf, a, z);
     const p = this.prev[f];
     if (this.prevLen[f] === len) {
       let i = 0;
       while (i < len && p[i] === buf[a + i]) i++;
       if (i === len) return this.prevStr[f];
     }
-    const str = buf.toString('latin1', a, z);
+    const str = latin1(buf, a, z);
     for (let i = 0; i < len; i++) p[i] = buf[a + i];
     this.prevLen[f] = len;
     this.prevStr[f] = str;
@@ -219,9 +203,14 @@ export class ByteLines {
   }
 
   private slow(buf: Buffer, s: number, e: number, line: number): void {
-    const text = buf.toString('latin1', s, e);
+    const text = latin1(buf, s, e);
     this.t.slow(text, line, text.includes('"') ? HAS_QUOTE : 0);
   }
+}
+
+/** Bytes `[s, e)` (within the buffer) as Latin-1 text: ASCII here, so the same characters as any supported encoding gives. */
+function latin1(b: Buffer, s: number, e: number): string {
+  return (b as unknown as { latin1Slice(s: number, e: number): string }).latin1Slice(s, e);
 }
 
 function firstBreak(b: Buffer, from: number): number {

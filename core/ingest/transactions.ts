@@ -13,7 +13,7 @@ import type { Cell, CustomerSummary, Detection, Reject, RowCounts } from '../typ
 import { parseAmount, normalizeId, amountProblem, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
 import {
   ambiguousOrders, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso, dateWindowDays, dateCellNumericKind, settleDateOrder,
-  undecidedOrderWarning, type NumericDateKind,
+  undecidedOrderWarning, DateCellCache, type NumericDateKind,
 } from '../dates.ts';
 import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
@@ -112,6 +112,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
   let lastKind: NumericDateKind | undefined;
+  const dateCache = new DateCellCache(tz);
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
@@ -220,7 +221,8 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       s.idCheck?.add(id);
       const dateCell = cells[s.date];
       const same = typeof dateCell === 'string' && dateCell === lastDateCell;
-      const code = same ? lastCode : parseDateCell(dateCell, tz);
+      const text = !same && typeof dateCell === 'string';
+      const code = same ? lastCode : text ? dateCache.code(dateCell) : parseDateCell(dateCell, tz);
       lastDateCell = dateCell; lastCode = code;
       if (code !== code) {
         const empty = blank(dateCell);
@@ -228,7 +230,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         return;
       }
       if (!isAmbiguousCode(code)) {
-        if (!same) lastKind = dateCellNumericKind(dateCell);
+        if (!same) lastKind = text ? dateCache.kind : dateCellNumericKind(dateCell);
         if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
         else s.textDates++;
         if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
