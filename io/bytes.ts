@@ -46,6 +46,10 @@ export class ByteLines {
   private restBytes = 0;
   private skipping = false;
   private afterCR = false;
+  /** The header's field count once known (it never changes after), else -1. */
+  private width = -1;
+  /** A quoted field of a line on the text path is open (only text-path lines can open or close one). */
+  private open = false;
   private cells: (string | number)[] = [];
   private kinds: Uint8Array = new Uint8Array(0);
   private starts = new Int32Array(0);
@@ -146,9 +150,13 @@ export class ByteLines {
   /** One complete line `buf[s, e)`. */
   private line(buf: Buffer, s: number, e: number, line: number, quoted: boolean): void {
     const t = this.t;
-    const w = t.width;
-    if (quoted || w < 1 || t.pending) { this.slow(buf, s, e, line); return; }
-    if (w !== this.cells.length) this.reset(w);
+    let w = this.width;
+    if (w < 1) {
+      w = t.width;
+      if (w < 1) { this.slow(buf, s, e, line); return; }
+      this.reset(w);
+    }
+    if (quoted || this.open) { this.slow(buf, s, e, line); return; }
     const starts = this.starts;
     const d = this.d;
     let k = 0;
@@ -193,7 +201,9 @@ export class ByteLines {
     return str;
   }
 
+  /** Once the header (or first row) fixed the width: the per-column buffers. */
   private reset(w: number): void {
+    this.width = w;
     this.kinds = this.t.columns();
     this.cells = new Array<string | number>(w).fill('');
     this.starts = new Int32Array(w + 1);
@@ -205,6 +215,7 @@ export class ByteLines {
   private slow(buf: Buffer, s: number, e: number, line: number): void {
     const text = latin1(buf, s, e);
     this.t.slow(text, line, text.includes('"') ? HAS_QUOTE : 0);
+    this.open = this.t.pending;
   }
 }
 
