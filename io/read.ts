@@ -325,7 +325,8 @@ async function fastLane(bytes: AsyncIterable<Uint8Array>, reader: ReturnType<typ
   return null;
 }
 
-async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink, kind: TableKind): Promise<RowSink> {
+/** `fastKind`: the table kind when the fast lane may be used, else null. */
+async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink, fastKind: TableKind | null): Promise<RowSink> {
   let report: DecodeReport = { encoding: 'utf-8', warnings: [] };
   const tap = recording(bytes);
   const { sample: raw, text } = await peekText(decodeStream(tap.stream, profile.encoding, report), SNIFF_BYTES);
@@ -344,7 +345,7 @@ async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta
   };
   const lines = new LineSplitter(max, reader.onLine, tooLong);
   let rest: AsyncIterable<string> | null = text;
-  if (fastLaneApplies(kind, profile, meta.format, delimiter, raw, tap.first())) {
+  if (fastKind && fastLaneApplies(fastKind, profile, meta.format, delimiter, raw, tap.first())) {
     // Start over from the first byte on the fast lane; the decoding above only served the sniffing.
     report = { encoding: profile.encoding === 'auto' ? 'utf-8' : canonicalEncoding(profile.encoding)!, warnings: [] };
     rest = await fastLane(tap.replay(), reader, sink, lines, delimiter, max, tooLong, profile.encoding, report);
@@ -373,8 +374,11 @@ async function feedXlsx(bytes: AsyncIterable<Uint8Array>, sink: RowSink, profile
   if (warnings.length) meta.warnings = warnings;
 }
 
-/** Feed one input's rows into an ingest (several inputs may feed the same ingest). */
-export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind: TableKind, profile: Profile, onProgress?: (bytes: number) => void): Promise<Detection> {
+/**
+ * Feed one input's rows into an ingest (several inputs may feed the same ingest). `fastLane: false`
+ * reads ASCII text on the text path too (the results are the same; tests compare the two).
+ */
+export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind: TableKind, profile: Profile, onProgress?: (bytes: number) => void, options: { fastLane?: boolean } = {}): Promise<Detection> {
   const name = inputName(input);
   const meta: Partial<Detection> = {};
   let sink: RowSink | null = null;
@@ -390,7 +394,7 @@ export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind
       gzipped = true;
     }
     if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) await feedXlsx(stream, makeSink(false), profile, meta, name);
-    else await feedText(stream, profile, meta, name, makeSink, kind);
+    else await feedText(stream, profile, meta, name, makeSink, options.fastLane === false ? null : kind);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${name}: unreadable (${excerpt((e as Error).message, 200)})`);
