@@ -49,13 +49,14 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
   const code = ledger.code;
   const summaries: CustomerSummary[] = [];
   let noPurchase = 0, lateFirst = 0;
+  let scratch = new Int32Array(64);
   for (let c = 0; c < nc; c++) {
     const from = start[c], to = start[c + 1];
     let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0, margin = 0;
     let hTx = 0, hSpend = 0, laterPurchase = false;
     // Model selection's own-history split: purchase days up to splitDay and after it (see core/models/select.ts).
     let splitDay = NaN, sTx = 0, sLast = NaN;
-    const periods: number[] = [];
+    let np = 0;
     for (let k = from; k < to;) {
       const day = code[order[k]];
       let g = 0, r = 0, b = 0, mg = 0;
@@ -72,9 +73,15 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       tx++;
       last = day;
       const p = periodIndex(day, o.retentionPeriod);
-      if (periods.length === 0 || periods[periods.length - 1] !== p) periods.push(p);
+      if (np === 0 || scratch[np - 1] !== p) {
+        if (np === scratch.length) { const grown = new Int32Array(np * 2); grown.set(scratch); scratch = grown; }
+        scratch[np++] = p;
+      }
     }
     if (tx === 0) { if (laterPurchase) lateFirst++; else noPurchase++; continue; }
+    // An array of exactly the periods' length (a pushed-to array keeps spare capacity per customer).
+    const periods = new Array<number>(np);
+    for (let i = 0; i < np; i++) periods[i] = scratch[i];
     const frequency = tx - 1;
     const s: CustomerSummary = {
       id: ids[c],
