@@ -1,143 +1,98 @@
 /**
- * Ingest throughput: N order lines (env N, default 2,000,000) through
- *  1. the core accumulator (rows already split into cells),
- *  2. a naive baseline: one object per row, Date parsing, Map of arrays, then summaries,
- *  3. the full io path on a temporary CSV file (read, decode, parse, accumulate),
- * plus the date parser against Date.parse on the same strings. Medians of RUNS (default 3) runs.
- * Run: npm run bench -- ingest   (or N=10000000 npx tsx bench/ingest.bench.ts)
+ * Ingest speed against a plain Node byte-stream line count of the same file (the floor any reader
+ * of the file pays). For bench/orders.ts data of 1M lines and, with env LINES (e.g. 10000000), of
+ * that many lines, plain CSV and gzip: the line count, the full ingest path (`readTable`: read,
+ * decompress, decode, split, parse, accumulate, summarise), their ratio, and peak RSS. Every
+ * measurement runs in its own child process (so RSS figures do not mix), RUNS times (default 3)
+ * interleaved; medians (and the fastest run) are printed, wall clock and CPU time.
+ *
+ *   npm run bench -- ingest
+ *   LINES=10000000 npm run bench -- ingest
+ *   ROOT=/path/to/other/checkout LINES=10000000 npx tsx bench/ingest.bench.ts   (same table for another checkout)
+ *
+ * Data files are written once to DATA_DIR (default the system temp directory) and reused: the
+ * generator is seeded, so the same line count gives the same bytes.
  */
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { resolveProfile } from '../core/config.ts';
-import { createTransactionIngest } from '../core/ingest/index.ts';
-import { parseDateCell } from '../core/dates.ts';
-import { readTable } from '../io/read.ts';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { ORDERS_AS_OF, writeOrders } from './orders.ts';
 
-const N = Number(process.env.N ?? 2_000_000);
+const here = fileURLToPath(import.meta.url);
 const RUNS = Number(process.env.RUNS ?? 3);
-const CUSTOMERS = Math.max(10, Math.floor(N / 20));
-const profile = resolveProfile({ asOf: '2024-12-31', timeUnit: 'week', exclusions: { codes: [], descriptions: [] } });
+const ROOT = resolve(process.env.ROOT ?? join(dirname(here), '..'));
+const DATA_DIR = process.env.DATA_DIR ?? tmpdir();
 
-// Deterministic pools; rows reuse one cells array, as a streaming parser's consumer would see them.
-let seed = 12345;
-// mulberry32: a small, well-mixed 32-bit generator.
-const rnd = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
-const ids = Array.from({ length: CUSTOMERS }, (_, i) => `C${100000 + i}`);
-const dates = Array.from({ length: 730 }, (_, d) => {
-  const t = new Date(Date.UTC(2023, 0, 1) + d * 86400000);
-  return `${t.toISOString().slice(0, 10)} ${String(8 + (d % 12)).padStart(2, '0')}:26:00`;
-});
-const amounts = Array.from({ length: 1000 }, (_, i) => (i % 50 === 0 ? `-${(i / 100).toFixed(2)}` : (1 + i / 10).toFixed(2)));
-// Lines come in orders of 1–8 lines of one customer and day, like invoice-line exports.
-const rowCust = new Int32Array(N), rowDate = new Int32Array(N), rowAmt = new Int32Array(N);
-for (let i = 0; i < N;) {
-  const c = Math.floor(rnd() * CUSTOMERS), d = Math.floor(rnd() * 730), k = 1 + Math.floor(rnd() * 8);
-  for (let j = 0; j < k && i < N; j++, i++) { rowCust[i] = c; rowDate[i] = d; rowAmt[i] = Math.floor(rnd() * 1000); }
+interface Measure { ms: number; cpuMs: number; rssMB: number; lines?: number; read?: number; customers?: number }
+
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+const rssMB = () => process.resourceUsage().maxRSS / 1024;
+
+/** Child: count LF bytes of the (decompressed) file with a plain read stream. */
+async function countLines(file: string): Promise<Measure> {
+  const t = performance.now(), c = process.cpuUsage();
+  let s: NodeJS.ReadableStream = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (file.endsWith('.gz')) s = s.pipe(createGunzip());
+  let lines = 0;
+  for await (const chunk of s as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+  }
+  return { ms: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c)), rssMB: rssMB(), lines };
+}
+
+/** Child: the full transactions ingest of ROOT's checkout. */
+async function ingest(file: string): Promise<Measure> {
+  const { resolveProfile } = await import(pathToFileURL(join(ROOT, 'core/config.ts')).href);
+  const { readTable } = await import(pathToFileURL(join(ROOT, 'io/read.ts')).href);
+  const profile = resolveProfile({ asOf: ORDERS_AS_OF });
+  const t = performance.now(), c = process.cpuUsage();
+  const r = await readTable(file, 'transactions', profile);
+  return { ms: performance.now() - t, cpuMs: cpuMs(process.cpuUsage(c)), rssMB: rssMB(), read: r.counts.read, customers: r.summaries.length };
+}
+
+function child(mode: 'count' | 'ingest', file: string): Measure {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', here, '--child', mode, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${mode} ${file} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Measure;
+}
+
+async function dataFile(lines: number, gzip: boolean): Promise<string> {
+  const path = join(DATA_DIR, `pyramid-bench-orders-${lines}.csv${gzip ? '.gz' : ''}`);
+  if (!existsSync(path)) {
+    process.stdout.write(`writing ${path} … `);
+    await writeOrders(`${path}.part`, lines, gzip);
+    renameSync(`${path}.part`, path);
+    console.log('done');
+  }
+  return path;
 }
 
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const gc = (globalThis as { gc?: () => void }).gc;
-const mb = (b: number) => (b / 1048576).toFixed(0);
+const fmt = (n: number, w = 7) => n.toFixed(0).padStart(w);
 
-function time<T>(f: () => T): { ms: number; value: T } {
-  gc?.();
-  const t = performance.now();
-  const value = f();
-  return { ms: performance.now() - t, value };
-}
-
-function coreRun(): number {
-  const ing = createTransactionIngest(profile);
-  ing.beginSource('bench', ['customer', 'date', 'amount']);
-  const cells: string[] = ['', '', ''];
-  for (let i = 0; i < N; i++) {
-    cells[0] = ids[rowCust[i]]; cells[1] = dates[rowDate[i]]; cells[2] = amounts[rowAmt[i]];
-    ing.row(cells, i + 2);
+async function main(): Promise<void> {
+  const sizes = [1_000_000, ...(process.env.LINES ? [Number(process.env.LINES)] : [])];
+  console.log(`ingest of ${ROOT}, ${RUNS} runs per cell, one child process per run; medians (min); ratio = ingest / line count`);
+  console.log('lines        format  MB     | count ms  cpu  | ingest ms (min)    cpu   | ratio wall  cpu | RSS MB count  ingest | customers');
+  for (const lines of sizes) {
+    for (const gzip of [false, true]) {
+      const file = await dataFile(lines, gzip);
+      const count: Measure[] = [], ing: Measure[] = [];
+      for (let r = 0; r < RUNS; r++) { count.push(child('count', file)); ing.push(child('ingest', file)); }
+      if (count[0].lines !== lines + 1 || ing[0].read !== lines) throw new Error(`line counts disagree: ${count[0].lines} physical, ${ing[0].read} read`);
+      const cm = median(count.map((m) => m.ms)), cc = median(count.map((m) => m.cpuMs));
+      const im = median(ing.map((m) => m.ms)), ic = median(ing.map((m) => m.cpuMs));
+      console.log(`${lines.toLocaleString('en').padEnd(12)} ${(gzip ? 'gzip' : 'csv').padEnd(6)} ${fmt(statSync(file).size / 1048576, 5)}  | ${fmt(cm)} ${fmt(cc, 5)} | ${fmt(im)} (${fmt(Math.min(...ing.map((m) => m.ms)))}) ${fmt(ic)} | ${(im / cm).toFixed(2).padStart(9)} ${(ic / cc).toFixed(2).padStart(5)} | ${fmt(Math.max(...count.map((m) => m.rssMB)), 9)} ${fmt(Math.max(...ing.map((m) => m.rssMB)))} | ${ing[0].customers}`);
+    }
   }
-  return ing.finish().summaries.length;
 }
 
-/** The obvious implementation: an object per row, Date for parsing, a Map of row arrays. */
-function naiveRun(): number {
-  const rows: { id: string; day: number; amount: number }[] = [];
-  for (let i = 0; i < N; i++) {
-    const d = new Date(dates[rowDate[i]].replace(' ', 'T') + 'Z');
-    rows.push({ id: ids[rowCust[i]], day: Math.floor(d.getTime() / 86400000), amount: parseFloat(amounts[rowAmt[i]]) });
-  }
-  const by = new Map<string, { day: number; amount: number }[]>();
-  for (const r of rows) { let a = by.get(r.id); if (!a) by.set(r.id, (a = [])); a.push(r); }
-  let n = 0;
-  for (const list of by.values()) {
-    const days = new Map<number, number>();
-    for (const r of list) if (r.amount > 0) days.set(r.day, (days.get(r.day) ?? 0) + r.amount);
-    if (days.size) n++;
-  }
-  return n;
-}
-
-async function writeFile(path: string): Promise<void> {
-  const out = createWriteStream(path);
-  const write = (s: string) => new Promise<void>((res) => (out.write(s) ? res() : out.once('drain', () => res())));
-  await write('customer,date,amount\n');
-  let buf = '';
-  for (let i = 0; i < N; i++) {
-    buf += `${ids[rowCust[i]]},${dates[rowDate[i]]},${amounts[rowAmt[i]]}\n`;
-    if (buf.length > 1 << 20) { await write(buf); buf = ''; }
-  }
-  await write(buf);
-  await new Promise<void>((res) => out.end(res));
-}
-
-function report(name: string, ms: number[], extra = '') {
-  const m = median(ms);
-  console.log(`${name.padEnd(28)} median ${m.toFixed(0).padStart(6)} ms  ${(N / (m / 1000) / 1e6).toFixed(2)} M lines/s ${extra}`);
-  return m;
-}
-
-console.log(`N = ${N.toLocaleString('en')} lines, ${CUSTOMERS.toLocaleString('en')} customers, ${RUNS} runs`);
-const core: number[] = [], naive: number[] = [];
-let customers = 0;
-for (let r = 0; r < RUNS; r++) {
-  const a = time(coreRun); core.push(a.ms); customers = a.value;
-  const heapCore = process.memoryUsage().heapUsed;
-  const b = time(naiveRun); naive.push(b.ms);
-  if (r === 0) console.log(`customers summarized: ${customers} (baseline ${b.value}); heap after core run ${mb(heapCore)} MB`);
-}
-const mCore = report('core accumulator', core);
-const mNaive = report('naive object-per-row', naive);
-console.log(`ratio naive / core: ${(mNaive / mCore).toFixed(2)}x`);
-
-// Date parsing alone: the hand-written parser vs Date.parse on the same ISO-with-time strings.
-const M = Math.min(N, 1_000_000);
-const pd: number[] = [], dp: number[] = [];
-for (let r = 0; r < RUNS; r++) {
-  pd.push(time(() => { let s = 0; for (let i = 0; i < M; i++) s += parseDateCell(dates[rowDate[i]], 'UTC'); return s; }).ms);
-  dp.push(time(() => { let s = 0; for (let i = 0; i < M; i++) s += Math.floor(Date.parse(dates[rowDate[i]].replace(' ', 'T') + 'Z') / 864e5); return s; }).ms);
-}
-console.log(`date parser: parseDateCell ${median(pd).toFixed(0)} ms vs Date.parse ${median(dp).toFixed(0)} ms for ${M.toLocaleString('en')} values (Date.parse reads neither D/M columns, YYYYMMDD, 星期, nor Excel serials)`);
-
-const dir = mkdtempSync(join(tmpdir(), 'pyramid-bench-'));
-try {
-  const file = join(dir, 'orders.csv');
-  await writeFile(file);
-  const size = statSync(file).size;
-  const io: number[] = [];
-  for (let r = 0; r < RUNS; r++) {
-    gc?.();
-    const t = performance.now();
-    const res = await readTable(file, 'transactions', profile);
-    io.push(performance.now() - t);
-    if (res.counts.read !== N) throw new Error(`read ${res.counts.read} of ${N}`);
-  }
-  const m = report('full io path (CSV file)', io, `${(size / 1048576 / (median(io) / 1000)).toFixed(1)} MB/s, file ${mb(size)} MB`);
-  void m;
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-console.log(`peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB (includes the in-memory test data and the naive baseline)`);
+const at = process.argv.indexOf('--child');
+if (at >= 0) {
+  const mode = process.argv[at + 1], file = process.argv[at + 2];
+  const m = mode === 'count' ? await countLines(file) : await ingest(file);
+  console.log(JSON.stringify(m));
+} else await main();

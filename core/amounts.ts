@@ -11,6 +11,56 @@ export const MAX_AMOUNT = 1e12;
 
 const CURRENCY_RE = /RMB|CNY|USD|EUR|GBP|[¥￥$£€元]/gi;
 
+/** Powers of ten exactly representable as doubles (10^0 … 10^22). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+/** Most significant digits a short decimal may have: mantissa and power of ten stay exact. */
+const SHORT_DIGITS = 15;
+
+/**
+ * The value of a short plain decimal `-?digits[.digits]` (at most 15 significant digits, magnitude
+ * below MAX_AMOUNT) read digit by digit, or NaN for any other text. Equal to `+s`: the mantissa and
+ * the power of ten are exact doubles, so the one division rounds the exact value correctly, as
+ * JavaScript's own number parsing does.
+ */
+export function shortDecimal(s: string): number {
+  const e = s.length;
+  let i = 0;
+  const neg = e > 0 && s.charCodeAt(0) === 45;
+  if (neg) i++;
+  const first = i;
+  let m = 0, digits = 0, dot = -1;
+  for (; i < e; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (m !== 0 || dot >= 0) digits++; continue; }
+    if (c === 46 && dot < 0 && i > first) { dot = i; continue; }
+    return NaN;
+  }
+  return shortValue(neg, m, digits, i === first || dot === e - 1, dot < 0 ? 0 : e - dot - 1);
+}
+
+/** `shortDecimal` of the ASCII bytes `b[s, e)`, for readers that split lines on bytes. */
+export function shortDecimalBytes(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = i < e && b[i] === 45;
+  if (neg) i++;
+  const first = i;
+  let m = 0, digits = 0, dot = -1;
+  for (; i < e; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) { m = m * 10 + (c - 48); if (m !== 0 || dot >= 0) digits++; continue; }
+    if (c === 46 && dot < 0 && i > first) { dot = i; continue; }
+    return NaN;
+  }
+  return shortValue(neg, m, digits, i === first || dot === e - 1, dot < 0 ? 0 : e - dot - 1);
+}
+
+function shortValue(neg: boolean, m: number, digits: number, malformed: boolean, decimals: number): number {
+  if (malformed || digits > SHORT_DIGITS) return NaN;
+  const v = decimals ? m / POW10[decimals] : m;
+  if (v >= MAX_AMOUNT) return NaN;
+  return neg ? -v : v;
+}
+
 /** `-?digits[.digits][e±digits]`, checked without a regex (the common case in large files). */
 function isPlainDecimal(s: string): boolean {
   const n = s.length;
@@ -44,6 +94,8 @@ const plausible = (n: number): number => (Number.isFinite(n) && Math.abs(n) < MA
 export function parseAmount(cell: unknown): number {
   if (typeof cell === 'number') return plausible(cell);
   if (typeof cell !== 'string' || cell === '') return NaN;
+  const short = shortDecimal(cell);
+  if (short === short) return short;
   if (isPlainDecimal(cell)) return plausible(+cell);
   let s = cell.trim();
   if (s === '') return NaN;

@@ -223,8 +223,47 @@ export function numericDateKind(n: number): NumericDateKind | undefined {
 /** The numeric kind of a date cell (a number, or text made only of digits), else undefined. */
 export function dateCellNumericKind(cell: unknown): NumericDateKind | undefined {
   if (typeof cell === 'number') return numericDateKind(cell);
-  if (typeof cell === 'string' && /^\s*\d+(?:\.\d+)?\s*$/.test(cell)) return numericDateKind(+cell);
+  if (typeof cell === 'string' && !hasDateMark(cell) && /^\s*\d+(?:\.\d+)?\s*$/.test(cell)) return numericDateKind(+cell);
   return undefined;
+}
+
+/** Whether the text holds a printable ASCII character other than a digit or `.` (then it is no plain number). */
+function hasDateMark(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 32 && c < 127 && c !== 46 && (c < 48 || c > 57)) return true;
+  }
+  return false;
+}
+
+/** Largest number of distinct date texts a `DateCellCache` remembers before it starts over. */
+export const DATE_CACHE_SIZE = 1 << 16;
+
+/**
+ * `parseDateCell` and `dateCellNumericKind` of text cells, remembered per distinct text (an export
+ * repeats its timestamps: every line of an order, every order of a busy minute). `YYYY-MM-DD[ HH:MM[:SS]]`
+ * is read directly (faster than a look-up); other styles go through the general parser once per
+ * distinct text. Bounded: after `max` distinct texts the cache is emptied and fills again.
+ */
+export class DateCellCache {
+  /** The numeric kind of the text last passed to `code`. */
+  kind: NumericDateKind | undefined;
+  private map = new Map<string, { code: number; kind: NumericDateKind | undefined }>();
+  constructor(private timeZone: string, private max = DATE_CACHE_SIZE) {}
+
+  /** `parseDateCell(cell)`; `kind` is then `dateCellNumericKind(cell)`. */
+  code(cell: string): number {
+    const fast = fastIso(cell);
+    if (fast === fast) { this.kind = undefined; return fast; }
+    let hit = this.map.get(cell);
+    if (hit === undefined) {
+      if (this.map.size >= this.max) this.map.clear();
+      hit = { code: parseDateCell(cell, this.timeZone), kind: dateCellNumericKind(cell) };
+      this.map.set(cell, hit);
+    }
+    this.kind = hit.kind;
+    return hit.code;
+  }
 }
 
 function numberToCode(n: number, timeZone: string): number {

@@ -27,15 +27,19 @@ function cp1252(b: Uint8Array): string {
   return asBuffer(b).toString('latin1').replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]);
 }
 
-function decoderFor(encoding: Encoding): Decoder {
+function decoderFor(encoding: Encoding, ignoreBOM = false): Decoder {
   if (encoding === 'latin1') return { decode: (b) => asBuffer(b).toString('latin1') };
   if (encoding === 'cp1252') return { decode: cp1252 };
-  const d = new TextDecoder(encoding);
+  const d = new TextDecoder(encoding, { ignoreBOM });
   return { decode: (b, final) => d.decode(b, { stream: !final }) };
 }
 
-/** Decoded text of `bytes`; `choice` is the profile's encoding (`auto` or a name). */
-export async function* decodeStream(bytes: AsyncIterable<Uint8Array>, choice: string, report: DecodeReport): AsyncIterable<string> {
+/**
+ * Decoded text of `bytes`; `choice` is the profile's encoding (`auto` or a name). With `continued`,
+ * `bytes` is the rest of a file whose beginning was pure ASCII and read elsewhere (io/bytes.ts):
+ * no byte-order mark is looked for, and a fixed encoding's decoder keeps a U+FEFF it meets.
+ */
+export async function* decodeStream(bytes: AsyncIterable<Uint8Array>, choice: string, report: DecodeReport, continued = false): AsyncIterable<string> {
   let decoder: Decoder | null = null;
   let tally: GbTally | null = null;
   let first = true;
@@ -43,7 +47,7 @@ export async function* decodeStream(bytes: AsyncIterable<Uint8Array>, choice: st
   let heldBytes = 0;
   const decide = (encoding: Encoding) => {
     report.encoding = encoding;
-    decoder = decoderFor(encoding);
+    decoder = decoderFor(encoding, continued && choice !== 'auto');
     if (encoding === 'gb18030') tally = new GbTally();
     if (choice === 'auto' && encoding === 'cp1252') {
       report.warnings.push('no UTF-8 or Chinese GBK text found: read as cp1252 (Western Windows); if names look wrong pass --encoding latin1, gb18030 or utf-8');
@@ -61,7 +65,7 @@ export async function* decodeStream(bytes: AsyncIterable<Uint8Array>, choice: st
 
   for await (const chunk of bytes) {
     if (!chunk.length) continue;
-    if (first && choice === 'auto') {
+    if (first && choice === 'auto' && !continued) {
       first = false;
       const bom = bomOf(chunk);
       if (bom) decide(bom.encoding);

@@ -76,6 +76,11 @@ export class DelimitedRecords {
 
   constructor(private d: string, private maxChars: number, private sink: RecordSink) {}
 
+  /** Whether a quoted field is open across lines (the next line continues a record). */
+  get pending(): boolean {
+    return this.pend.length > 0;
+  }
+
   line(text: string, line: number, flags: number): void {
     if (this.pend.length) { this.more(text, line, flags); return; }
     if (!(flags & HAS_QUOTE)) { this.emit(text === '' ? [''] : text.split(this.d), line, flags); return; }

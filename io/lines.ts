@@ -23,6 +23,13 @@ export class LineSplitter {
     private onTooLong: (line: number, excerpt: string) => void,
   ) {}
 
+  /** Continue after lines read elsewhere (io/bytes.ts hands a file over at a line start or inside a skipped line). */
+  resume(state: { lines: number; skipping: boolean; afterCR: boolean }): void {
+    this.lines = state.lines;
+    this.skipping = state.skipping;
+    this.afterCR = state.afterCR;
+  }
+
   push(chunk: string): void {
     if (this.afterCR) {
       this.afterCR = false;

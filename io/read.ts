@@ -17,6 +17,9 @@ import { createIngest, hasHeader, type TableIngest, type TableResult } from '../
 import { decodeStream, type DecodeReport } from './decode.ts';
 import { DelimitedRecords, sniffDelimiter } from './delimited.ts';
 import { HAS_FFFD, LineSplitter } from './lines.ts';
+import { ByteLines } from './bytes.ts';
+import { isAscii } from 'node:buffer';
+import { bomOf, canonicalEncoding } from '../core/ingest/encoding.ts';
 import { readAhead } from './streams.ts';
 import { readXlsx } from './xlsx.ts';
 
@@ -74,6 +77,8 @@ class RowSink {
   private amountCols: number[] = [];
   /** Columns some role reads: a short row may only lack columns outside this set. */
   private roleCols = new Set<number>();
+  /** Role and column name, from the detection. */
+  private roleNames: [string, string][] = [];
   constructor(private ingest: TableIngest<unknown>, private kind: TableKind, private profile: Profile, private name: string, private meta: Partial<Detection>, private comma: boolean) {}
   detection: Detection | null = null;
 
@@ -99,6 +104,28 @@ class RowSink {
       cells = fitted;
     }
     this.ingest.row(cells, line);
+  }
+
+  /** A record of the header's width from the fast lane (io/bytes.ts). */
+  fastRow(cells: Cell[], line: number): void {
+    this.ingest.row(cells, line);
+  }
+
+  /**
+   * Per column: 0 no role reads it, 1 a role reads its text, 2 every role that may read it is in
+   * `numeric`. A role's column is known by name (or `#n`), so every column that name could mean
+   * is marked (duplicate headers, a header spelled `#3`).
+   */
+  columnKinds(numeric: ReadonlySet<string>): Uint8Array {
+    const kinds = new Uint8Array(Math.max(this.width, 0));
+    const mark = (i: number, k: number) => { if (i >= 0 && i < kinds.length) kinds[i] = kinds[i] === 0 ? k : Math.min(kinds[i], k); };
+    const headers = this.detection?.headers ?? [];
+    for (const [role, col] of this.roleNames) {
+      const k = numeric.has(role) ? 2 : 1;
+      if (/^#\d+$/.test(col)) mark(Number(col.slice(1)) - 1, k);
+      headers.forEach((h, i) => { if (h === col) mark(i, k); });
+    }
+    return kinds;
   }
 
   /**
@@ -142,6 +169,7 @@ class RowSink {
     const headers = this.detection.headers;
     for (const [role, col] of Object.entries(this.detection.columns)) {
       const i = /^#\d+$/.test(col) ? Number(col.slice(1)) - 1 : headers.indexOf(col);
+      this.roleNames.push([role, col]);
       if (i < 0) continue;
       this.roleCols.add(i);
       if (AMOUNT_ROLES.includes(role)) this.amountCols.push(i);
@@ -209,15 +237,99 @@ function lineReader(format: 'jsonl' | 'whitespace' | 'delimited', delimiter: str
     bad: (n, reason, message, t) => sink.bad(n, reason, message, t),
   });
   return {
+    rec,
     onLine: (t: string, n: number, f: number) => rec.line(n === 1 && t.charCodeAt(0) === 0xfeff ? t.slice(1) : t, n, f),
     end: () => rec.end(),
     counts: () => ({ header, blank: rec.blank, joined: rec.joined }),
   };
 }
 
-async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink): Promise<RowSink> {
-  const report: DecodeReport = { encoding: 'utf-8', warnings: [] };
-  const { sample: raw, text } = await peekText(decodeStream(bytes, profile.encoding, report), SNIFF_BYTES);
+/** Chunks pulled from `src`, kept until `stop()` so that a reader can start over from the first byte. */
+function recording(src: AsyncIterable<Uint8Array>) {
+  const it = src[Symbol.asyncIterator]();
+  let kept: Uint8Array[] | null = [];
+  const stream: AsyncIterable<Uint8Array> = {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const r = await it.next();
+        if (!r.done) kept?.push(r.value);
+        return r;
+      },
+    }),
+  };
+  /** Every chunk pulled so far and then the rest of `src` (the recording ends). */
+  const replay = async function* (): AsyncIterable<Uint8Array> {
+    const head = kept ?? [];
+    kept = null;
+    yield* head;
+    for (;;) {
+      const r = await it.next();
+      if (r.done) return;
+      yield r.value;
+    }
+  };
+  return { stream, replay, stop: () => { kept = null; }, first: () => kept?.[0] };
+}
+
+/** Roles whose plain decimals the fast lane may pass as numbers (they are only ever read by parseAmount). */
+const NUMERIC_ROLES = new Set(['amount', 'refund', 'margin', 'cost']);
+
+/**
+ * Whether the fast lane (io/bytes.ts) may read this text: a transactions table, delimited by one
+ * ASCII character, without dedupe (which keys on every field), in an encoding that reads ASCII as
+ * ASCII, with a pure-ASCII start and no byte-order mark.
+ */
+function fastLaneApplies(kind: TableKind, profile: Profile, format: string, delimiter: string, sample: string, first: Uint8Array | undefined): boolean {
+  if (kind !== 'transactions' || format !== 'delimited' || delimiter.length !== 1 || delimiter.charCodeAt(0) > 0x7f || profile.dedupe) return false;
+  const enc = profile.encoding === 'auto' ? 'auto' : canonicalEncoding(profile.encoding);
+  if (!enc || enc === 'utf-16le' || enc === 'utf-16be') return false;
+  if (!first || bomOf(first)) return false;
+  return !/[^\x00-\x7f]/.test(sample);
+}
+
+/** Reads `bytes` on the fast lane while they are ASCII; returns the rest of the text (decoded) when a non-ASCII chunk arrives. */
+async function fastLane(bytes: AsyncIterable<Uint8Array>, reader: ReturnType<typeof lineReader>, sink: RowSink, lines: LineSplitter, delimiter: string, max: number,
+  tooLong: (n: number, head: string) => void, choice: string, report: DecodeReport): Promise<AsyncIterable<string> | null> {
+  const rec = reader.rec!;
+  const byteLines = new ByteLines(delimiter.charCodeAt(0), max, {
+    get width() { return sink.started ? sink.width : -1; },
+    get pending() { return rec.pending; },
+    columns: () => sink.columnKinds(NUMERIC_ROLES),
+    slow: reader.onLine,
+    record: (cells, n) => sink.fastRow(cells, n),
+    blank: () => { rec.blank++; },
+    tooLong,
+  });
+  const it = bytes[Symbol.asyncIterator]();
+  for (;;) {
+    const r = await it.next();
+    if (r.done) break;
+    if (!r.value.length) continue;
+    const b = Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value.buffer, r.value.byteOffset, r.value.length);
+    if (byteLines.push(b, isAscii(b))) continue;
+    const h = byteLines.handOver();
+    lines.resume(h);
+    const rest = async function* (): AsyncIterable<Uint8Array> {
+      yield* h.pieces;
+      yield b;
+      for (;;) {
+        const x = await it.next();
+        if (x.done) return;
+        yield x.value;
+      }
+    };
+    return decodeStream(rest(), choice, report, true);
+  }
+  byteLines.end();
+  lines.resume({ lines: byteLines.lines, skipping: false, afterCR: false });
+  return null;
+}
+
+/** `fastKind`: the table kind when the fast lane may be used, else null. */
+async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta: Partial<Detection>, name: string, makeSink: (comma: boolean) => RowSink, fastKind: TableKind | null): Promise<RowSink> {
+  let report: DecodeReport = { encoding: 'utf-8', warnings: [] };
+  const tap = recording(bytes);
+  const { sample: raw, text } = await peekText(decodeStream(tap.stream, profile.encoding, report), SNIFF_BYTES);
   const sample = raw.replace(/^\uFEFF/, '');
   if (sample.includes('\u0000')) throw new InputError(`${name}: looks like a binary file, not a table`);
   const jsonl = /^\s*\{/.test(sample);
@@ -227,12 +339,21 @@ async function feedText(bytes: AsyncIterable<Uint8Array>, profile: Profile, meta
   const sink = makeSink(delimiter === ',');
   const max = profile.maxRecordBytes;
   const reader = lineReader(meta.format as 'jsonl' | 'whitespace' | 'delimited', delimiter, sink, name, max);
-  const lines = new LineSplitter(max, reader.onLine, (n, head) => {
+  const tooLong = (n: number, head: string) => {
     if (!sink.started) throw new InputError(`${name}: line ${n} runs past ${max} bytes without a line break — not a table file (or raise --max-record-bytes)`);
     sink.bad(n, 'record-too-long', `Line longer than ${max} bytes (--max-record-bytes)`, head);
-  });
-  for await (const chunk of text) lines.push(chunk);
-  lines.end();
+  };
+  const lines = new LineSplitter(max, reader.onLine, tooLong);
+  let rest: AsyncIterable<string> | null = text;
+  if (fastKind && fastLaneApplies(fastKind, profile, meta.format, delimiter, raw, tap.first())) {
+    // Start over from the first byte on the fast lane; the decoding above only served the sniffing.
+    report = { encoding: profile.encoding === 'auto' ? 'utf-8' : canonicalEncoding(profile.encoding)!, warnings: [] };
+    rest = await fastLane(tap.replay(), reader, sink, lines, delimiter, max, tooLong, profile.encoding, report);
+  } else tap.stop();
+  if (rest) {
+    for await (const chunk of rest) lines.push(chunk);
+    lines.end();
+  }
   reader.end();
   meta.encoding = report.encoding;
   const warnings = report.warnings.map((w) => `${name}: ${w}`);
@@ -253,8 +374,11 @@ async function feedXlsx(bytes: AsyncIterable<Uint8Array>, sink: RowSink, profile
   if (warnings.length) meta.warnings = warnings;
 }
 
-/** Feed one input's rows into an ingest (several inputs may feed the same ingest). */
-export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind: TableKind, profile: Profile, onProgress?: (bytes: number) => void): Promise<Detection> {
+/**
+ * Feed one input's rows into an ingest (several inputs may feed the same ingest). `fastLane: false`
+ * reads ASCII text on the text path too (the results are the same; tests compare the two).
+ */
+export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind: TableKind, profile: Profile, onProgress?: (bytes: number) => void, options: { fastLane?: boolean } = {}): Promise<Detection> {
   const name = inputName(input);
   const meta: Partial<Detection> = {};
   let sink: RowSink | null = null;
@@ -270,7 +394,7 @@ export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind
       gzipped = true;
     }
     if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) await feedXlsx(stream, makeSink(false), profile, meta, name);
-    else await feedText(stream, profile, meta, name, makeSink);
+    else await feedText(stream, profile, meta, name, makeSink, options.fastLane === false ? null : kind);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${name}: unreadable (${excerpt((e as Error).message, 200)})`);

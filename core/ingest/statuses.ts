@@ -70,16 +70,18 @@ const MAX_TRACKED_LENGTH = 200;
  * under "(other)".
  */
 export class StatusTally {
-  private byValue = new Map<string, StatusCount & { unknown: boolean }>();
+  private byValue = new Map<string, StatusCount & { unknown: boolean; result: StatusRule }>();
   private other = new Map<StatusClass, number>();
   constructor(private map: Map<string, StatusClass>, private maxValues = 1000) {}
 
-  /** Classify a value and count one row for it. */
+  /** Classify a value and count one row for it (the result is shared between rows of that value: read it, do not change it). */
   add(value: string): StatusRule {
     const hit = this.byValue.get(value);
-    if (hit) { hit.rows++; return { cls: hit.class, rule: hit.rule, unknown: hit.unknown }; }
+    if (hit) { hit.rows++; return hit.result; }
     const r = classifyStatus(value, this.map);
-    if (this.byValue.size < this.maxValues && value.length <= MAX_TRACKED_LENGTH) this.byValue.set(value, { value, class: r.cls, rule: r.rule, rows: 1, unknown: !!r.unknown });
+    if (this.byValue.size < this.maxValues && value.length <= MAX_TRACKED_LENGTH) {
+      this.byValue.set(value, { value, class: r.cls, rule: r.rule, rows: 1, unknown: !!r.unknown, result: { cls: r.cls, rule: r.rule, unknown: !!r.unknown } });
+    }
     else this.other.set(r.cls, (this.other.get(r.cls) ?? 0) + 1);
     return r;
   }

@@ -13,7 +13,7 @@ import type { Cell, CustomerSummary, Detection, Reject, RowCounts } from '../typ
 import { parseAmount, normalizeId, amountProblem, isMissingToken, MAX_AMOUNT } from '../amounts.ts';
 import {
   ambiguousOrders, isAmbiguousCode, parseDateCell, parseIsoDay, resolveDateCode, dayToIso, dateWindowDays, dateCellNumericKind, settleDateOrder,
-  undecidedOrderWarning, type NumericDateKind,
+  undecidedOrderWarning, DateCellCache, type NumericDateKind,
 } from '../dates.ts';
 import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
@@ -103,6 +103,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   const ledger = new Ledger();
   const ids: string[] = [];
   const index = new Map<string, number>();
+  let finished = false;
   const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
   const sources: SourceState[] = [];
@@ -112,6 +113,9 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   // Consecutive lines of one order repeat the customer and the timestamp: remember the last ones.
   let lastDateCell: Cell = undefined, lastCode = NaN, lastIdCell: Cell = undefined, lastId = '', lastCustId = '', lastCust = -1;
   let lastKind: NumericDateKind | undefined;
+  // The reject message of the last non-sale status (the tally shares one rule object per tracked value).
+  let lastStatusRule: unknown = null, lastStatusMessage = '';
+  const dateCache = new DateCellCache(tz);
 
   const reject = (line: number, column: string | null, reason: string, message: string, value?: Cell): void => {
     counts.rejected++;
@@ -172,8 +176,12 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     const value = sc === null || sc === undefined ? '' : sc instanceof Date ? sc.toISOString() : String(sc).trim();
     const r = s.statuses.add(value);
     if (r.cls === 'kept') return false;
-    const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
-    reject(line, names.status, r.cls, `Status "${shown}" reads as ${r.cls} (rule: ${r.rule}); not a sale`, value);
+    if (r !== lastStatusRule) {
+      const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+      lastStatusRule = r;
+      lastStatusMessage = `Status "${shown}" reads as ${r.cls} (rule: ${r.rule}); not a sale`;
+    }
+    reject(line, names.status, r.cls, lastStatusMessage, value);
     return true;
   }
 
@@ -206,6 +214,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     row(cells, line) {
       const s = cur;
       if (!s) throw new Error('beginSource must be called before row');
+      if (finished) throw new Error('row after finish');
       counts.read++;
       const names = s.detection.columns;
       if (seen) {
@@ -220,7 +229,8 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       s.idCheck?.add(id);
       const dateCell = cells[s.date];
       const same = typeof dateCell === 'string' && dateCell === lastDateCell;
-      const code = same ? lastCode : parseDateCell(dateCell, tz);
+      const text = !same && typeof dateCell === 'string';
+      const code = same ? lastCode : text ? dateCache.code(dateCell) : parseDateCell(dateCell, tz);
       lastDateCell = dateCell; lastCode = code;
       if (code !== code) {
         const empty = blank(dateCell);
@@ -228,7 +238,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         return;
       }
       if (!isAmbiguousCode(code)) {
-        if (!same) lastKind = dateCellNumericKind(dateCell);
+        if (!same) lastKind = text ? dateCache.kind : dateCellNumericKind(dateCell);
         if (lastKind) s.dateNumbers[lastKind] = (s.dateNumbers[lastKind] ?? 0) + 1;
         else s.textDates++;
         if (code < span.from || code > span.to) { reject(line, names.date, 'date-outside-window', outsideWindow(code), dateCell); return; }
@@ -276,6 +286,10 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     },
 
     finish() {
+      // The id index and the dedupe keys are not needed any more: free them before the summaries are built.
+      finished = true;
+      index.clear();
+      seen?.clear();
       // Decide each source's day/month order from its ambiguous values.
       const tallies = sources.map(() => ({ mdy: 0, dmy: 0, any: 0 }));
       for (let i = 0; i < ledger.n; i++) {

@@ -41,6 +41,7 @@ const money = (units: number): number => units / MONEY_SCALE;
 export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeOptions): { summaries: CustomerSummary[]; noPurchase: number; lateFirst: number } {
   const nc = ids.length;
   const order = orderByCustomerDay(ledger, nc);
+  const { lo: pLo, table: pTable } = periodTable(ledger, order, o.retentionPeriod);
   const start = new Int32Array(nc + 1);
   for (let k = 0; k < order.length; k++) start[ledger.cust[order[k]] + 1]++;
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
@@ -49,13 +50,14 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
   const code = ledger.code;
   const summaries: CustomerSummary[] = [];
   let noPurchase = 0, lateFirst = 0;
+  let scratch = new Int32Array(64);
   for (let c = 0; c < nc; c++) {
     const from = start[c], to = start[c + 1];
     let first = NaN, last = NaN, tx = 0, firstSpend = 0, repeatSpend = 0, returns = 0, margin = 0;
     let hTx = 0, hSpend = 0, laterPurchase = false;
     // Model selection's own-history split: purchase days up to splitDay and after it (see core/models/select.ts).
     let splitDay = NaN, sTx = 0, sLast = NaN;
-    const periods: number[] = [];
+    let np = 0;
     for (let k = from; k < to;) {
       const day = code[order[k]];
       let g = 0, r = 0, b = 0, mg = 0;
@@ -71,10 +73,16 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       if (day <= splitDay) { sTx++; sLast = day; }
       tx++;
       last = day;
-      const p = periodIndex(day, o.retentionPeriod);
-      if (periods.length === 0 || periods[periods.length - 1] !== p) periods.push(p);
+      const p = day >= pLo && day < pLo + pTable.length ? pTable[day - pLo] : periodIndex(day, o.retentionPeriod);
+      if (np === 0 || scratch[np - 1] !== p) {
+        if (np === scratch.length) { const grown = new Int32Array(np * 2); grown.set(scratch); scratch = grown; }
+        scratch[np++] = p;
+      }
     }
     if (tx === 0) { if (laterPurchase) lateFirst++; else noPurchase++; continue; }
+    // An array of exactly the periods' length (a pushed-to array keeps spare capacity per customer).
+    const periods = new Array<number>(np);
+    for (let i = 0; i < np; i++) periods[i] = scratch[i];
     const frequency = tx - 1;
     const s: CustomerSummary = {
       id: ids[c],
@@ -101,6 +109,19 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
   return { summaries, noPurchase, lateFirst };
 }
 
+/** Days a period table may cover (a wider span computes periods day by day). */
+const PERIOD_TABLE_DAYS = 1 << 16;
+
+/** `periodIndex` of every day from the earliest to the latest ledger day, when that span is short. */
+function periodTable(ledger: LedgerView, order: Int32Array, period: SummarizeOptions['retentionPeriod']): { lo: number; table: Int32Array } {
+  let lo = Infinity, hi = -Infinity;
+  for (let k = 0; k < order.length; k++) { const d = ledger.code[order[k]]; if (d < lo) lo = d; if (d > hi) hi = d; }
+  if (!(order.length > 0 && hi - lo < PERIOD_TABLE_DAYS)) return { lo: 0, table: new Int32Array(0) };
+  const table = new Int32Array(hi - lo + 1);
+  for (let d = lo; d <= hi; d++) table[d - lo] = periodIndex(d, period);
+  return { lo, table };
+}
+
 /**
  * Ledger entries (customer ≥ 0) ordered by customer, then day: two stable counting sorts
  * (by day, then by customer), O(rows + days + customers) with no comparisons. Falls back to a
@@ -108,15 +129,25 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
  */
 function orderByCustomerDay(ledger: LedgerView, nc: number): Int32Array {
   let lo = Infinity, hi = -Infinity, m = 0;
+  // Exports grouped by customer, in date order, are in order already: then the entries as they are.
+  let sorted = true, pc = -1, pd = -Infinity;
   for (let i = 0; i < ledger.n; i++) {
-    if (ledger.cust[i] < 0) continue;
+    const c = ledger.cust[i];
+    if (c < 0) continue;
     m++;
     const d = ledger.code[i];
     if (d < lo) lo = d;
     if (d > hi) hi = d;
+    if (c < pc || (c === pc && d < pd)) sorted = false;
+    pc = c; pd = d;
   }
   const byDay = new Int32Array(m);
   if (m === 0) return byDay;
+  if (sorted) {
+    let k = 0;
+    for (let i = 0; i < ledger.n; i++) if (ledger.cust[i] >= 0) byDay[k++] = i;
+    return byDay;
+  }
   const span = hi - lo + 1;
   if (span > 1 << 24) {
     let k = 0;
