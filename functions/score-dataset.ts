@@ -115,14 +115,8 @@ export async function scoreDataset(deps: RunDeps, dataset: string, asOf: string,
   }
 }
 
-const fingerprint = (l: { sources: { key: string; etag: string }[]; profile?: { key: string; etag: string } }) =>
-  JSON.stringify([l.sources.map((s) => [s.key, s.etag]), l.profile ? [l.profile.key, l.profile.etag] : null]);
-
-async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: string, trigger: string): Promise<RunResult & { profileEtag?: string }> {
-  const now = deps.now ?? Date.now;
-  const t0 = now();
-  const timings: Record<string, number> = {};
-  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+/** The run's profile (stack overrides, then uploads/<ds>/profile.json, then the as-of date) and its deterministic id. */
+export async function runProfile(deps: RunDeps, dataset: string, asOf: string, sources: SourceRef[], profileRef?: { key: string; etag: string }) {
   const customText = profileRef ? await getText(deps.s3, deps.bucket, profileRef.key, deps.retry) : '{}';
   let profile: Profile | undefined;
   let profileError: string | undefined;
@@ -134,6 +128,18 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
     profileError = capReason(`${profileRef?.key ?? 'stack profile'}: ${(e as Error).message}`);
   }
   const runId = runIdFor(asOf, profileRef ? [...sources, profileRef] : sources, profile ?? { invalid: customText });
+  return { profile, profileError, runId };
+}
+
+export const fingerprint = (l: { sources: { key: string; etag: string }[]; profile?: { key: string; etag: string } }) =>
+  JSON.stringify([l.sources.map((s) => [s.key, s.etag]), l.profile ? [l.profile.key, l.profile.etag] : null]);
+
+async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: string, trigger: string): Promise<RunResult & { profileEtag?: string }> {
+  const now = deps.now ?? Date.now;
+  const t0 = now();
+  const timings: Record<string, number> = {};
+  const { sources, profile: profileRef } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+  const { profile, profileError, runId } = await runProfile(deps, dataset, asOf, sources, profileRef);
   timings.listMs = now() - t0;
   const profileEtag = profileRef?.etag;
 
@@ -234,6 +240,11 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
 
 /** Write the changed or new customers' items (tagged with the run id) and delete the departed ones. */
 async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
+  await batchWrite(deps.db, deps.table, await customerRequests(deps, record, run), deps.write);
+}
+
+/** The writes that bring the table to `run`: changed or new customers, then the departed (counted into `record` as they are pulled). */
+export async function customerRequests(deps: RunDeps, record: RunRecord, run: ScoreRun): Promise<Iterable<WriteRequest>> {
   const { dataset, asOf, runId } = record;
   const existing = await existingCustomers(deps.db, deps.table, dataset, deps.retry);
   record.written = record.unchanged = record.deleted = 0;
@@ -255,7 +266,7 @@ async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
       yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
     }
   }
-  await batchWrite(deps.db, deps.table, requests(), deps.write);
+  return requests();
 }
 
 /** A dataset without transaction files: remove its customer items, then LATEST with the run item. */
@@ -274,8 +285,8 @@ async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note
 // --- reports: reports/<dataset>/<run>/… ----------------------------------------------------------
 
 /** Write the run's reports (scores.csv, summary.json, rejects.csv, report.html); returns their keys by name. */
-async function writeReports(
-  deps: RunDeps, record: RunRecord, profile: Profile, data: Awaited<ReturnType<typeof loadDataset>>, run: ScoreRun, rejects: ReturnType<typeof tempRejects>,
+export async function writeReports(
+  deps: RunDeps, record: RunRecord, profile: Profile, data: Awaited<ReturnType<typeof loadDataset>>, run: ScoreRun, rejects: { upload(deps: RunDeps, key: string): Promise<void> },
 ): Promise<Record<string, string>> {
   const { dataset, runId } = record;
   const table = scoreTable(run, profile.locale);
@@ -298,7 +309,7 @@ async function writeReports(
   return keys;
 }
 
-async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
+export async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
   await withRetry(() => deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType })), deps.retry);
 }
 
