@@ -167,9 +167,19 @@ export async function runFanout(deps: RunDeps, pool: WorkerPool, event: FanoutEv
   }
 }
 
-/** The upload handler's hand-off for large datasets, run here to completion. */
-export function localFanout(deps: RunDeps, pool: WorkerPool, minBytes: number, options: LocalFanoutOptions = {}): FanoutStarter {
-  return { minBytes, start: (dataset, asOf, trigger) => runFanout(deps, pool, { dataset, asOf, trigger }, { ...options, minBytes }) };
+/** The upload handler's hand-off for large datasets, run here to completion (the workers start at the first large dataset). */
+export function localFanout(deps: RunDeps, pool: () => WorkerPool, minBytes: number, options: LocalFanoutOptions = {}): FanoutStarter {
+  return { minBytes, start: (dataset, asOf, trigger) => runFanout(deps, pool(), { dataset, asOf, trigger }, { ...options, minBytes }) };
+}
+
+/** Worker processes for a local stack, started on first use; `close` stops them if they ever started. */
+export function lazyPool(stack: { s3Server: { endpoint: string }; dynamo: { endpoint: string }; bucket: string; table: string; deps: RunDeps }, env: Pick<WorkerEnv, 'credentials' | 'region'>, size = defaultWorkers()) {
+  let pool: WorkerPool | undefined;
+  return {
+    get: () => (pool ??= new WorkerPool(size, { s3Endpoint: stack.s3Server.endpoint, dynamoEndpoint: stack.dynamo.endpoint, bucket: stack.bucket, table: stack.table, profiles: stack.deps.profiles, ...env })),
+    size: () => pool?.size ?? 0,
+    close: async () => { await pool?.close(); },
+  };
 }
 
 export const defaultWorkers = () => Math.max(2, Math.min(8, availableParallelism()));
