@@ -7,7 +7,7 @@
  * run recorded failed and the lease released, and the execution fails (an alarm watches it).
  * Each stage has its own function and role: it may read and write only what that stage touches.
  */
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -164,7 +164,10 @@ export class FanoutStateMachine extends Construct {
     ack(this.stateMachine, ['AwsSolutions-IAM5[Resource::*]'], 'X-Ray tracing and CloudWatch Logs delivery actions of the state machine have no resource-level permissions.');
     ack(this.stateMachine, [wildcard(RUN_PREFIX)], 'The Distributed Maps read their item lists (shard and partition lists) from the run\'s objects under runs/ only.');
     const machine = stack.getLogicalId(this.stateMachine.node.defaultChild as sfn.CfnStateMachine);
-    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
+    // cdk-nag names the region and account as the stack resolves them (a pinned env, or the deploy-time tokens).
+    const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+    const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+    const executions = `arn:<AWS::Partition>:states:${region}:${account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machine}"}]}]}`;
     ack(this.stateMachine, ['', '/Shards', '/Partitions', '/Writes'].map((m) => `AwsSolutions-IAM5[Resource::${executions}${m}:*]`),
       'The Distributed Maps describe and stop their own child executions and map runs, whose names exist only once the run starts; nothing outside this state machine.');
     for (const fnc of Object.values(f)) {

@@ -69,4 +69,4 @@ it('runs a dataset through the bundled handlers with the state machine\'s inputs
   const failed = await h.failHandler({ run, error: { Error: 'States.TaskFailed', Cause: JSON.stringify({ errorMessage: 'boom' }) } }, context);
   expect(failed).toMatchObject({ status: 'failed', reason: 'fan-out failed: States.TaskFailed: boom' });
   expect((await h.planHandler({ dataset: 'shop', asOf: '2025-06-30', trigger: 'upload', owner: 'execution-2' }, context)).mode).toBe('single');
-});
+}, 300_000); // every stage in one test, on a shared machine
