@@ -3,6 +3,8 @@
  * each touched dataset from its current sources. Failed messages are reported individually
  * (partial batch response) so SQS retries only those: a transient fault, or a dataset another run
  * is scoring. A malformed file is not a failure of the message: its run is recorded failed.
+ * A dataset whose transaction files reach the fan-out threshold is handed to the fan-out state
+ * machine instead (functions/fanout/, docs/serverless.md "Large datasets").
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
