@@ -1,78 +1,112 @@
 /**
- * scoreCustomers on 1M simulated customer summaries (BG/NBD + Gamma-Gamma, seeded): customers/s and
- * peak memory, median of 3 runs. Baseline: the purchase-model stage done naively — BG/NBD fitted on
- * one histogram row per customer and predictions (P(alive), E[X], CLV) computed per customer —
- * against the same stage on the compressed histogram with predictions once per distinct (x, t_x, T).
- * Usage: npm run bench -- score      (CUSTOMERS=200000 for a quicker run; BASELINE=0 skips the slow baseline)
+ * End-to-end `pyramid score` with the default options (automatic model choice, intervals, report)
+ * on bench/orders.ts exports (three years, day resolution, ≈ 10 lines per customer, 5% refunds), plain
+ * CSV and gzip. Every measurement is a child process (bench/score-child.ts), so its peak RSS is its
+ * own. Prints min and median wall time of RUNS runs, the ratio of the median to a plain Node
+ * byte-stream line count of the same file (bench/linecount-child.mjs), peak RSS, the median of each
+ * stage from summary.json's `timings`, and the histogram's compression (customers per distinct
+ * (x, t_x, T)).
+ *
+ *   npm run bench -- score
+ *   LINES=1000000,3000000,10000000 RUNS=3 npm run bench -- score     sizes (default 1M and 3M)
+ *   FORMATS=csv  OPTIONS="--model bgnbd --no-intervals"               fewer formats, other options
+ *   VS=/path/to/older/checkout                                         the same runs of an older checkout, in turn, with ratios
+ *   BENCH_DIR=/tmp/pyramid-bench                                       where the generated exports are kept between runs
  */
-import { scoreCustomers } from '../core/pipeline.ts';
-import { DEFAULT_PROFILE } from '../core/config.ts';
-import { clv, compressSummaries, fitPurchaseModel, periodDiscountRate } from '../core/models/index.ts';
-import { uncompressedHistogram } from '../core/models/histogram.ts';
-import type { CustomerSummary, PurchaseModel } from '../core/types.ts';
-import { isoToDay } from '../core/report/format.ts';
-import { simulate } from '../test/pipeline/simulate.ts';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ORDERS_AS_OF, writeOrders } from './orders.ts';
 
-const N = Number(process.env.CUSTOMERS ?? 1_000_000);
-const AS_OF = '2024-06-30';
-const profile = { ...DEFAULT_PROFILE, asOf: AS_OF };
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const LINES = (process.env.LINES ?? '1000000,3000000').split(',').map(Number);
+const FORMATS = (process.env.FORMATS ?? 'csv,gz').split(',');
+const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
+const OPTIONS = (process.env.OPTIONS ?? '').split(' ').filter(Boolean);
+const VS = process.env.VS ? resolve(process.env.VS) : undefined;
+const dir = process.env.BENCH_DIR ?? join(tmpdir(), 'pyramid-bench');
+mkdirSync(dir, { recursive: true });
 
-const t0 = performance.now();
-const { summaries } = simulate(N, 1, isoToDay(AS_OF));
-console.log(`${N.toLocaleString('en')} simulated customers in ${((performance.now() - t0) / 1000).toFixed(1)} s; Node ${process.version}`);
+const median = (a: number[]) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+const mb = (kb: number) => `${Math.round(kb / 1024)} MB`;
 
-function median3(label: string, f: () => void): number {
-  const times: number[] = [];
-  let peak = 0;
-  for (let i = 0; i < 3; i++) {
-    gc();
-    const before = process.memoryUsage();
-    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed - before.heapUsed); }, 20);
-    const s = performance.now();
-    f();
-    times.push(performance.now() - s);
-    clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().heapUsed - before.heapUsed);
-  }
-  const med = times.sort((a, b) => a - b)[1];
-  console.log(`${label.padEnd(44)} median ${(med / 1000).toFixed(2)} s  ${Math.round(N / (med / 1000)).toLocaleString('en')} customers/s  heap growth ≤ ${mb(peak)}  rss ${mb(process.memoryUsage().rss)}`);
-  return med;
+function child(args: string[], loader = ['--import', 'tsx']): { seconds: number; stdout: string } {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, [...loader, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
+  return { seconds, stdout: r.stdout };
 }
 
-const d = periodDiscountRate(profile.discountRate, profile.timeUnit);
-function predictAll(model: PurchaseModel, rows: CustomerSummary[], cached: boolean): number {
-  let sum = 0;
-  const cache = new Map<string, number>();
-  const p = new Float64Array(rows.length), e = new Float64Array(rows.length), c = new Float64Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const s = rows[i];
-    const key = cached ? `${s.frequency},${s.recency},${s.T}` : '';
-    const hit = cached ? cache.get(key) : undefined;
-    if (hit !== undefined) {
-      p[i] = p[hit]; e[i] = e[hit]; c[i] = c[hit];
-    } else {
-      p[i] = model.pAlive(s.frequency, s.recency, s.T);
-      e[i] = model.expectedPurchases(profile.horizon, s.frequency, s.recency, s.T);
-      c[i] = clv(model, 1, s, { horizon: profile.horizon, discountPerPeriod: d, margin: 1 });
-      if (cached) cache.set(key, i);
+interface Run { seconds: number; maxRssKb: number; timings: Record<string, number> }
+
+function score(checkout: string, file: string, out: string): Run {
+  rmSync(out, { recursive: true, force: true });
+  const { seconds, stdout } = child([join(here, 'score-child.ts'), checkout, 'score', file, '--as-of', ORDERS_AS_OF, '--out', out, ...OPTIONS]);
+  const last = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; maxRssKb: number };
+  if (last.code !== 0) throw new Error(`pyramid score exited with ${last.code}`);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { timings?: Record<string, number> };
+  return { seconds, maxRssKb: last.maxRssKb, timings: summary.timings ?? {} };
+}
+
+/** Customers per distinct (x, t_x, T), from customers.csv (frequency, recency and T columns). */
+function compression(out: string): { customers: number; distinct: number } {
+  const lines = readFileSync(join(out, 'customers.csv'), 'utf8').split('\n');
+  const head = lines[0].replace(/^\uFEFF/, '').split(',');
+  const [fx, fr, fT] = ['frequency', 'recency', 'T'].map((c) => head.indexOf(c));
+  const seen = new Set<string>();
+  let customers = 0;
+  for (let i = 1; i < lines.length; i++) {
+    if (!lines[i]) continue;
+    const c = lines[i].split(',');
+    seen.add(`${c[fx]},${c[fr]},${c[fT]}`);
+    customers++;
+  }
+  return { customers, distinct: seen.size };
+}
+
+async function dataset(lines: number, format: string): Promise<string> {
+  const file = join(dir, `orders-${lines}.${format === 'gz' ? 'csv.gz' : 'csv'}`);
+  if (!existsSync(file)) await writeOrders(file, lines, format === 'gz');
+  return file;
+}
+
+console.log(`pyramid score ${OPTIONS.join(' ') || '(default options)'}; ${RUNS} runs each; Node ${process.version}; exports in ${dir}`);
+const rows: string[][] = [['lines', 'format', 'MB', 'customers/row', 'line count', 'min', 'median', '× line count', 'peak RSS', ...(VS ? ['older median', 'older RSS', 'speed-up'] : [])]];
+const stageRows: string[] = [];
+for (const lines of LINES) {
+  for (const format of FORMATS) {
+    const file = await dataset(lines, format);
+    const count = median(Array.from({ length: RUNS }, () => child([join(here, 'linecount-child.mjs'), file], []).seconds));
+    const out = join(dir, `out-${lines}-${format}`);
+    // With VS, this checkout and the older one run in turn (A B A B …), so a drifting machine load hits both alike.
+    const runs: Run[] = [];
+    const older: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(score(root, file, out));
+      if (VS) older.push(score(VS, file, `${out}-older`));
     }
-    sum += c[i];
+    const c = compression(out);
+    const secs = runs.map((r) => r.seconds);
+    const med = median(secs);
+    const row = [lines.toLocaleString('en'), format, (statSync(file).size / 2 ** 20).toFixed(0), (c.customers / c.distinct).toFixed(2),
+      fmt(count), fmt(Math.min(...secs)), fmt(med), `${(med / count).toFixed(1)}×`, mb(Math.max(...runs.map((r) => r.maxRssKb)))];
+    if (VS) {
+      const oMed = median(older.map((r) => r.seconds));
+      row.push(fmt(oMed), mb(Math.max(...older.map((r) => r.maxRssKb))), `${(oMed / med).toFixed(2)}×`);
+    }
+    rows.push(row);
+    const stages = Object.keys(runs[0].timings);
+    stageRows.push(`${lines.toLocaleString('en')} ${format} (${c.customers.toLocaleString('en')} customers, ${c.distinct.toLocaleString('en')} distinct (x, t_x, T)): `
+      + stages.map((s) => `${s} ${median(runs.map((r) => r.timings[s] ?? 0)).toFixed(2)}`).join(', '));
+    console.error(`done: ${lines} ${format}`);
   }
-  return sum;
 }
-
-const distinct = compressSummaries(summaries).size;
-console.log(`distinct (x, t_x, T): ${distinct.toLocaleString('en')} (${(N / distinct).toFixed(1)} customers per row)`);
-
-const full = median3('scoreCustomers (BG/NBD + Pareto/NBD + GG)', () => { scoreCustomers(summaries, profile); });
-const fast = median3('model stage, compressed + cached', () => {
-  predictAll(fitPurchaseModel('bgnbd', compressSummaries(summaries)), summaries, true);
-});
-if (process.env.BASELINE !== '0') {
-  const slow = median3('model stage, per customer (baseline)', () => {
-    predictAll(fitPurchaseModel('bgnbd', uncompressedHistogram(summaries)), summaries, false);
-  });
-  console.log(`speed-up of the model stage from compression: ${(slow / fast).toFixed(1)}×; full pipeline ${(full / 1000).toFixed(2)} s`);
-}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) console.log(`| ${r.map((v, i) => v.padStart(widths[i])).join(' | ')} |`);
+console.log('\nMedian seconds per stage (summary.json timings):');
+for (const s of stageRows) console.log(`  ${s}`);

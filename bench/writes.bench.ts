@@ -2,7 +2,7 @@
  * The write path of a scoring run: building customer items (marshalling + content hash) for many
  * customers, how many items a nightly rescoring of the bundled sample changes (and so rewrites)
  * one day, one week and one month later, and BatchWriteItem throughput into DynamoDB Local at
- * several concurrency levels (the default concurrency of functions/batch-write.ts is chosen from this).
+ * fixed concurrency levels and with the default adaptive concurrency of functions/batch-write.ts.
  * Usage: npm run bench -- writes      (CUSTOMERS=100000 items built, WRITE_ITEMS=4000 written)
  */
 import type { WriteRequest } from '@aws-sdk/client-dynamodb';
@@ -24,9 +24,9 @@ const run = scoreCustomers(summaries, { ...DEFAULT_PROFILE, asOf: AS_OF }, {});
 
 let t = performance.now();
 let bytes = 0;
-for (const c of run.customers) bytes += customerItem('bench', AS_OF, c).score.S!.length;
+for (const c of run.customers) bytes += JSON.stringify(customerItem('bench', AS_OF, c, `${AS_OF}-0123456789abcdef`)).length;
 let s = (performance.now() - t) / 1000;
-console.log(`customerItem (marshal + sha256)  ${N.toLocaleString('en')} customers in ${s.toFixed(2)} s  ${Math.round(N / s).toLocaleString('en')} items/s  mean score JSON ${Math.round(bytes / N)} chars`);
+console.log(`customerItem (marshal + sha256)  ${N.toLocaleString('en')} customers in ${s.toFixed(2)} s  ${Math.round(N / s).toLocaleString('en')} items/s  mean item ${Math.round(bytes / N)} bytes as JSON`);
 
 /** The sample's item hashes as of a day (what decides whether the nightly run rewrites an item). */
 async function sampleHashes(asOf: string): Promise<Map<string, string>> {
@@ -40,17 +40,19 @@ const day0 = await sampleHashes('2025-06-30');
 for (const later of ['2025-07-01', '2025-07-07', '2025-07-30']) {
   const next = await sampleHashes(later);
   const changed = [...next].filter(([id, h]) => day0.get(id) !== h).length;
-  console.log(`nightly rescoring of the sample as of ${later}: ${changed} of ${next.size} items change at display precision and are rewritten`);
+  console.log(`nightly rescoring of the sample as of ${later}: ${changed} of ${next.size} items change at listing precision and are rewritten`);
 }
 
 const stack = await startLocalStack();
 try {
-  for (const concurrency of [1, 4, 8]) {
-    const requests: WriteRequest[] = run.customers.slice(0, W).map((c) => ({ PutRequest: { Item: customerItem(`bench-${concurrency}`, AS_OF, c) } }));
+  // Fixed levels (maxConcurrency = concurrency), then the default: start at 8 and adapt (AIMD) up to 32.
+  for (const [name, options] of [['fixed 1', { concurrency: 1, maxConcurrency: 1 }], ['fixed 4', { concurrency: 4, maxConcurrency: 4 }], ['fixed 8', { concurrency: 8, maxConcurrency: 8 }], ['adaptive 8→32', {}]] as const) {
+    const ds = `bench-${name.replace(/\W+/g, '-')}`;
+    const requests: WriteRequest[] = run.customers.slice(0, W).map((c) => ({ PutRequest: { Item: customerItem(ds, AS_OF, c) } }));
     t = performance.now();
-    const stats = await batchWrite(stack.db, stack.table, requests, { concurrency });
+    const stats = await batchWrite(stack.db, stack.table, requests, options);
     s = (performance.now() - t) / 1000;
-    console.log(`BatchWriteItem → DynamoDB Local  concurrency ${concurrency}  ${W} items in ${s.toFixed(2)} s  ${Math.round(W / s)} items/s  (${stats.calls} calls)`);
+    console.log(`BatchWriteItem → DynamoDB Local  ${name.padEnd(14)} ${W} items in ${s.toFixed(2)} s  ${Math.round(W / s)} items/s  (${stats.calls} calls, at most ${stats.maxInFlight} in flight)`);
   }
 } finally {
   await stack.stop();

@@ -50,6 +50,7 @@ Options:
   --locale L              en | zh-CN (labels, header row of customers.csv, report.html)
   --no-bom                CSV files without the UTF-8 byte order mark (kept by default for Excel)
   --no-report             do not write report.html (the one-page report with charts)
+  --verbose               print the seconds spent in each stage (read, fit per model, score, write, report)
 
 Writes DIR/customers.csv, DIR/rejects.csv, DIR/summary.json and DIR/report.html (each to a temporary file, then
 renamed; never onto an input). Exit codes: 0 done, 2 user error, 1 unexpected failure.
@@ -74,6 +75,7 @@ export function parseCli(argv: string[]) {
       'customers-map': { type: 'string' }, 'survey-map': { type: 'string' }, 'status-map': { type: 'string' }, 'date-order': { type: 'string' },
       'date-from': { type: 'string' },
       'no-intervals': { type: 'boolean' },
+      verbose: { type: 'boolean' },
     },
   });
   if (values.help || positionals.length === 0) return { help: true as const };
@@ -117,7 +119,7 @@ export function parseCli(argv: string[]) {
   return {
     help: false as const,
     files, customers: values.customers, surveys: values.survey, config: values.config, out: values.out,
-    overrides: o, summaryOnly: values['summary-only'] ?? false, report: !values['no-report'],
+    overrides: o, summaryOnly: values['summary-only'] ?? false, report: !values['no-report'], verbose: values.verbose ?? false,
   };
 }
 
@@ -138,15 +140,22 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const a = parseCli(argv);
     if (a.help) { process.stdout.write(HELP); return 0; }
-    const { outDir, summary } = await runScore({ ...a, progress: true });
+    const { outDir, summary, timings } = await runScore({ ...a, progress: true });
     const rows = summary.rows as { read: number; accepted: number; rejected: number };
     for (const w of (summary.warnings as string[] | undefined) ?? []) process.stderr.write(`pyramid: warning: ${oneLine(w)}\n`);
     process.stderr.write(`${rows.read} rows read, ${rows.accepted} accepted, ${rows.rejected} rejected; ${summary.customers} customers → ${outDir}\n`);
+    if (a.verbose) process.stderr.write(formatTimings(timings));
     return 0;
   } catch (e) {
     process.stderr.write(`pyramid: ${oneLine((e as Error).message)}\n`);
     return isUserError(e) ? 2 : 1;
   }
+}
+
+/** `--verbose`: one line per stage, seconds right-aligned, in the order the stages ran. */
+export function formatTimings(timings: Record<string, number>): string {
+  const width = Math.max(...Object.keys(timings).map((k) => k.length));
+  return Object.entries(timings).map(([k, v]) => `pyramid: ${k.padEnd(width)} ${v.toFixed(3).padStart(8)} s\n`).join('');
 }
 
 /** File-system errors the user can fix (a missing folder, no permission, a file where a folder should be). */

@@ -10,7 +10,7 @@ import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
 import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
 import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
-import { columnHeaders, datasetSummary, scoreTable } from '../core/report/index.ts';
+import { columnHeaders, datasetSummary, scoreTableRows } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
 
 export interface ScoreOptions {
@@ -30,9 +30,17 @@ export interface ScoreOptions {
   report?: boolean;
 }
 
+/**
+ * Seconds per stage, in summary.json's `timings`: `read` (reading, parsing and summarising the inputs:
+ * one streaming pass), the core's stages (`fit.<model>`, `choice`, `fit.gammaGamma`, `score` with its
+ * part `score.intervals`; see core/pipeline.ts), `write` (customers.csv), `report` (report.html) and `total`.
+ */
+export type StageTimings = Record<string, number>;
+
 export interface ScoreResult {
   outDir: string;
   summary: Record<string, unknown>;
+  timings: StageTimings;
 }
 
 /** Command-line flag of a profile field given as an override (most are the field in kebab case). */
@@ -103,7 +111,12 @@ async function withProgress<T>(enabled: boolean, total: number | undefined, run:
   try { return await run((b) => bar.update(mb(b))); } finally { bar.stop(); }
 }
 
+const seconds = (ms: number) => Math.round(ms) / 1000;
+
 export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
+  const started = performance.now();
+  let mark = started;
+  const lap = () => { const now = performance.now(), s = seconds(now - mark); mark = now; return s; };
   const profile = buildProfile(o.config, o.overrides);
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
@@ -125,20 +138,29 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     throw e;
   }
   rejects.close();
+  const timings: StageTimings = { read: lap() };
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
-    run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
-    const table = scoreTable(run, profile.locale);
+    run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys, clock: () => performance.now() });
+    Object.assign(timings, run.timings);
+    mark = performance.now();
+    const table = scoreTableRows(run, profile.locale);
     await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows, csv);
   } else {
     await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
   }
+  timings.write = lap();
   const summary = datasetSummary(profile, data, run);
-  await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  // The report is rendered before summary.json is written, so summary.json can say how long it took.
+  let html: string | undefined;
   if (o.report ?? true) {
     const { renderReport } = await import('../io/report-html.ts');
     const name = typeof o.files[0] === 'string' ? basename(o.files[0]) : undefined;
-    await writeFileAtomic(join(outDir, 'report.html'), await renderReport({ summary, run, profile, name }));
+    html = await renderReport({ summary, run, profile, name });
+    timings.report = lap();
   }
-  return { outDir, summary };
+  timings.total = seconds(performance.now() - started);
+  await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify({ ...summary, timings }, null, 2) + '\n');
+  if (html !== undefined) await writeFileAtomic(join(outDir, 'report.html'), html);
+  return { outDir, summary, timings };
 }

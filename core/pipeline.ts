@@ -26,6 +26,7 @@ import { aggregate } from './pipeline/aggregate.ts';
 import { retention } from './pipeline/retention.ts';
 import { satisfaction } from './pipeline/satisfaction.ts';
 import { holdout } from './pipeline/holdout.ts';
+import { roundMs } from './pipeline/timings.ts';
 
 export type { ScoreExtra, ScoreInput, FitStage };
 export { checkAsOf, prepareInput } from './pipeline/input.ts';
@@ -34,12 +35,23 @@ export { MIN_FIT_CUSTOMERS, MIN_SPEND_CUSTOMERS } from './pipeline/fit.ts';
 export { WARNING_LIST_SIZE } from './pipeline/retention.ts';
 
 export function scoreCustomers(summaries: CustomerSummary[], profile: Profile, extra: ScoreExtra = {}): ScoreRun {
+  const start = extra.clock?.();
   const input = prepareInput(summaries, profile, extra);
+  if (start !== undefined) input.watch.timings.prepare = roundMs((extra.clock!() - start) / 1000);
   return scoreFitted(input, fit(input));
 }
 
+/** Stages timed in run.timings (seconds, when ScoreExtra.clock is given): `prepare` (sorting by id, master data), `fit.<model>` per purchase-model fit on all customers, `choice` for the holdout refits of an automatic choice, `fit.gammaGamma`, `score` for every stage after the fits (`score.intervals` is the part of it spent on the intervals). */
+export type { Timings, Clock } from './pipeline/timings.ts';
+
 /** Every stage after `fit`: scores an input with given models (fitted here, or stored parameters). */
 export function scoreFitted(input: ScoreInput, fitted: FitStage): ScoreRun {
+  const run = input.watch.time('score', () => scoreStages(input, fitted));
+  // The same object the stopwatch fills: it holds every stage once this returns.
+  return Object.keys(input.watch.timings).length ? { ...run, timings: input.watch.timings } : run;
+}
+
+function scoreStages(input: ScoreInput, fitted: FitStage): ScoreRun {
   const { profile } = input;
   const predictions = predict(input, fitted);
   const ranking = rank(input, predictions);

@@ -330,5 +330,6 @@ export interface ScoreRun {
   concentration: { topPercent: number; share: number }[];
   /** With a calibration end: predicted vs actual holdout purchases per calibration frequency (length in time units). */
   holdout?: { length: number; buckets: { frequency: string; customers: number; predicted: number; actual: number }[]; mae: number };
-  warnings: string[];
+  warnings: string[];  /** Seconds per stage when the caller gave a clock (core/pipeline/timings.ts); never part of the scores. */
+  timings?: Record<string, number>;
 }

@@ -1,44 +1,58 @@
 /**
- * A customer's DynamoDB item: the listing attributes at display precision (as in scores.csv), the
- * full score as JSON, the index keys, and a content hash of what a reader can tell apart.
+ * A customer's DynamoDB item and the writes that bring a dataset's items up to a run's scores.
+ *
+ * An item holds what a listing shows and what changes only with the customer's own data: tier,
+ * segment, RFM scores, churn risk, lifecycle stage, value class, satisfaction, the purchase history
+ * (first and last purchase, frequency, recency, net spend, historic value), and two predictions at
+ * listing precision: CLV (the indexes' sort key) and P(alive). Predictions move a little every day
+ * as the as-of date advances, so an item stores them coarsely enough that a nightly rescoring of
+ * unchanged data rewrites only the customers whose listed values really changed; every value at full
+ * display precision (expected purchases and spend, value at risk, CLV to the cent, T) is in the
+ * run's scores.csv, which LATEST → run item → `reports.scores` names. No item stores the as-of day:
+ * every item is current as of LATEST's `asOf`, at the precision stated here.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { dayToIso } from '../core/dates.ts';
 import { label } from '../core/labels.ts';
 import type { CustomerScore } from '../core/types.ts';
 import { sha256 } from './run-id.ts';
-import { customerSk, datasetPk, segmentKey, tierKey } from './table.ts';
+import { customerKey, idOfSk, segmentKey, tierKey } from './table.ts';
 
 /** Bump when the item layout changes, so every item is rewritten once in the new layout. */
-export const ITEM_FORMAT = 'v2';
+export const ITEM_FORMAT = 'v3';
 
-/** Display precision of scores.csv: money to the cent, probabilities and counts to 4 places. */
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const num = (x: number | null | undefined, digits?: number): AttributeValue | undefined =>
   typeof x === 'number' && Number.isFinite(x) ? { N: String(digits === undefined ? x : round(x, digits)) } : undefined;
+
+/**
+ * Listing precision of money predictions (CLV): two significant digits, in whole currency units
+ * (1,234.56 → 1,200; 87.3 → 87; 0.4 → 0). Enough to order and filter a listing; small enough a
+ * grid that a day's drift rarely crosses it.
+ */
+export function listingMoney(x: number): number {
+  const a = Math.abs(x);
+  if (!Number.isFinite(x) || a < 10) return Math.round(x) + 0; // + 0: no -0
+  const step = 10 ** (Math.floor(Math.log10(a)) - 1);
+  return Math.sign(x) * Math.round(a / step) * step;
+}
+/** Listing precision of probabilities (P(alive)): one decimal. */
+export const listingProbability = (p: number) => Math.round(p * 10) / 10;
 
 /** The English name of a tier or segment: what the index keys and the documented queries use (`Platinum`, `At risk`). */
 export const tierName = (tier: string) => label('tier', tier, 'en');
 export const segmentName = (segment: string) => label('segment', segment, 'en');
 
-/**
- * The item for one customer. The hash covers every listing attribute but not the as-of date, T or
- * the full-precision JSON, which move every day: a nightly rescoring rewrites only the customers
- * whose listed values changed at display precision. A stored item is a consistent snapshot as of
- * its own `asOf`; the dataset's LATEST item names the day every listed value is current for.
- */
-export function customerItem(dataset: string, asOf: string, c: CustomerScore, runId?: string): Record<string, AttributeValue> {
+/** The stored attributes of a customer, before the key, run id and hash. */
+export function listedValues(dataset: string, c: CustomerScore): [string, AttributeValue][] {
   const listed: Record<string, AttributeValue | undefined> = {
     tierKey: { S: tierKey(dataset, tierName(c.tier)) },
     segmentKey: { S: segmentKey(dataset, segmentName(c.rfm.segment)) },
     id: { S: c.id },
     tier: { S: c.tier },
     segment: { S: c.rfm.segment },
-    clv: num(c.clv, 2),
-    pAlive: num(c.pAlive, 4),
-    expectedPurchases: num(c.expectedPurchases, 4),
-    expectedSpend: num(c.expectedSpend, 2),
-    historicValue: num(c.historicValue, 2),
-    valueAtRisk: num(c.valueAtRisk, 2),
+    clv: num(Number.isFinite(c.clv) ? listingMoney(c.clv) : NaN),
+    pAlive: num(Number.isFinite(c.pAlive) ? listingProbability(c.pAlive) : NaN),
     r: num(c.rfm.r),
     f: num(c.rfm.f),
     m: num(c.rfm.m),
@@ -46,21 +60,60 @@ export function customerItem(dataset: string, asOf: string, c: CustomerScore, ru
     lifecycleStage: { S: c.lifecycleStage },
     valueClass: { S: c.valueClass },
     satisfactionLevel: num(c.satisfactionLevel),
+    firstPurchase: { S: dayToIso(c.summary.firstDay) },
+    lastPurchase: { S: dayToIso(c.summary.lastDay) },
     frequency: num(c.summary.frequency),
     recency: num(c.summary.recency, 4),
     netSpend: num(c.summary.netSpend, 2),
+    historicValue: num(c.historicValue, 2),
   };
-  const present = Object.entries(listed).filter((e): e is [string, AttributeValue] => e[1] !== undefined);
-  const hash = sha256(`${ITEM_FORMAT}\n${JSON.stringify(present)}`);
-  const item: Record<string, AttributeValue> = {
-    pk: { S: datasetPk(dataset) },
-    sk: { S: customerSk(c.id) },
-    ...Object.fromEntries(present),
-    asOf: { S: asOf },
-    ...(num(c.summary.T, 4) ? { T: num(c.summary.T, 4)! } : {}),
-    score: { S: JSON.stringify(c) },
-    hash: { S: hash },
-  };
+  return Object.entries(listed).filter((e): e is [string, AttributeValue] => e[1] !== undefined);
+}
+
+/**
+ * The item for one customer: its key, the listed values, the run that wrote it and a content hash
+ * of the listed values (equal hashes: nothing a reader can tell apart, so nothing to write).
+ * `asOf` is not stored (see above); the parameter stays for callers.
+ */
+export function customerItem(dataset: string, _asOf: string, c: CustomerScore, runId?: string): Record<string, AttributeValue> {
+  const present = listedValues(dataset, c);
+  // Assigned one by one: spreading Object.fromEntries here was ten times slower.
+  const item: Record<string, AttributeValue> = customerKey(dataset, c.id);
+  for (const [name, value] of present) item[name] = value;
+  item.hash = { S: sha256(`${ITEM_FORMAT}\n${JSON.stringify(present)}`) };
   if (runId) item.runId = { S: runId };
   return item;
+}
+
+export interface WriteCounts { written: number; unchanged: number; deleted: number }
+
+/**
+ * The writes that bring a dataset's stored customers to `customers`: a put for each new or changed
+ * item (its hash differs from the stored one), then a delete for each stored customer not among
+ * them. `existing` (sk → hash, as `existingCustomers` reads it) is consumed; `counts` is updated as
+ * the writer pulls, so items are built lazily and memory stays at the writer's window.
+ */
+export function* customerWrites(
+  dataset: string, asOf: string, customers: Iterable<CustomerScore>, existing: Map<string, string>, runId: string | undefined, counts: WriteCounts,
+): Generator<WriteRequest> {
+  for (const c of customers) {
+    const item = customerItem(dataset, asOf, c, runId);
+    const sk = item.sk.S!;
+    const unchanged = existing.get(sk) === item.hash.S;
+    existing.delete(sk);
+    if (unchanged) counts.unchanged++;
+    else {
+      counts.written++;
+      yield { PutRequest: { Item: item } };
+    }
+  }
+  yield* customerDeletes(dataset, existing.keys(), counts);
+}
+
+/** Deletes of stored customer items, by sort key. */
+export function* customerDeletes(dataset: string, sks: Iterable<string>, counts?: WriteCounts): Generator<WriteRequest> {
+  for (const sk of sks) {
+    if (counts) counts.deleted++;
+    yield { DeleteRequest: { Key: customerKey(dataset, idOfSk(sk)) } };
+  }
 }

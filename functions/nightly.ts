@@ -7,7 +7,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
-import { logger, recordRun, withLambdaContext } from './observability.ts';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logger, metrics, recordRun, withLambdaContext } from './observability.ts';
+import { readLatest } from './store.ts';
 import { listDatasets, scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
 import { envDeps } from './upload.ts';
 
@@ -18,6 +20,23 @@ export interface NightlyOutcome { dataset: string; runId: string; status: RunRes
 
 export async function planNightly(deps: RunDeps, asOf: string): Promise<NightlyPlan> {
   return { asOf, datasets: await listDatasets(deps.s3, deps.bucket, deps.retry) };
+}
+
+/** The day before an ISO date. */
+const dayBefore = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Datasets that last night's run left behind: no successful run at all, or LATEST older than the
+ * day before `asOf`. Counted before tonight's scoring (the StaleDatasets metric and its alarm).
+ */
+export async function staleDatasets(deps: RunDeps, plan: NightlyPlan): Promise<{ dataset: string; latestAsOf: string | null }[]> {
+  const since = dayBefore(plan.asOf);
+  const stale: { dataset: string; latestAsOf: string | null }[] = [];
+  for (const dataset of plan.datasets) {
+    const latest = await readLatest(deps.db, deps.table, dataset, deps.retry);
+    if (!latest || latest.asOf < since) stale.push({ dataset, latestAsOf: latest?.asOf ?? null });
+  }
+  return stale;
 }
 
 /** Score one dataset; transient faults and a busy dataset throw, so the Map state's retry policy applies. */
@@ -47,11 +66,15 @@ let deps: RunDeps | undefined;
 /** First state: the day to score as of (in the business's time zone) and every dataset under uploads/. */
 export const listHandler = withLambdaContext(async (): Promise<NightlyPlan> => {
   deps ??= envDeps();
-  return planNightly(deps, todayIn(process.env.TIME_ZONE ?? 'Asia/Shanghai'));
+  const plan = await planNightly(deps, todayIn(process.env.TIME_ZONE ?? 'Asia/Shanghai'));
+  const stale = await staleDatasets(deps, plan);
+  metrics.addMetric('StaleDatasets', MetricUnit.Count, stale.length);
+  if (stale.length) logger.warn('datasets not rescored since before yesterday', { stale: stale.slice(0, 50), count: stale.length });
+  return plan;
 });
 
 /** Map iteration: one dataset. */
-export const scoreHandler = withLambdaContext(async (item: NightlyItem, context?: Context): Promise<NightlyOutcome> => {
+export const scoreHandler = withLambdaContext(async (item: NightlyItem, context: Context): Promise<NightlyOutcome> => {
   deps ??= envDeps();
   return scoreOne(deps, item, context?.awsRequestId);
 });

@@ -1,7 +1,11 @@
 /** Powertools logger, metrics and tracer shared by the handlers; every log line carries the Lambda context. */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { RunRecord } from './score-dataset.ts';
 
@@ -10,21 +14,15 @@ export const metrics = new Metrics({ namespace: 'CustomerPyramid', serviceName: 
 export const tracer = new Tracer({ serviceName: 'customer-pyramid' });
 
 /**
- * Wrap a handler: request id, cold start and function name on every log line (Powertools
- * addContext), a ColdStart metric, and the stored metrics flushed however the handler ends.
+ * A Lambda handler with the Powertools middleware (middy): the request id, cold start and function
+ * name on every log line (injectLambdaContext), the handler traced as a segment, a ColdStart metric
+ * and the stored metrics flushed however the handler ends (logMetrics).
  */
-export function withLambdaContext<E, R>(fn: (event: E, context?: Context) => Promise<R>) {
-  return async (event: E, context?: Context): Promise<R> => {
-    if (context) {
-      logger.addContext(context);
-      metrics.captureColdStartMetric(context.functionName);
-    }
-    try {
-      return await fn(event, context);
-    } finally {
-      metrics.publishStoredMetrics();
-    }
-  };
+export function withLambdaContext<E, R>(fn: (event: E, context: Context) => Promise<R>) {
+  return middy(fn)
+    .use(captureLambdaHandler(tracer))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }));
 }
 
 export function recordRun(run: RunRecord) {

@@ -7,14 +7,11 @@
  * duplicate or retried event converges to the same final state.
  *
  * Pieces: sources.ts (S3), run-id.ts, items.ts (customer items), store.ts (run items, LATEST,
- * lease), batch-write.ts (DynamoDB writes), redact.ts (failure reasons without row content).
+ * lease), batch-write.ts (DynamoDB writes), reports.ts (reports streamed to S3), redact.ts (failure
+ * reasons without row content).
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { resolveProfile, type Profile } from '../core/config.ts';
 import type { Reject, RowCounts, ScoreRun, TableKind } from '../core/types.ts';
@@ -22,16 +19,16 @@ import { scoreCustomers } from '../core/pipeline.ts';
 import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
 import { renderReport } from '../io/report-html.ts';
-import { openRejectWriter, rejectsCsv, toCsv, type RejectWriter } from '../io/csv.ts';
+import { rejectsCsv } from '../io/csv.ts';
+import { putCsv, putStreamed, REJECTS_MAX_BYTES, tempRejects, type TempRejects } from './reports.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
-import { customerItem } from './items.ts';
+import { customerDeletes, customerWrites } from './items.ts';
 import { capReason, safeReason } from './redact.ts';
-import { withRetry, type RetryOptions } from './retry.ts';
+import type { RetryOptions } from './retry.ts';
 import { reportKey, UPLOAD_PREFIX } from './s3-keys.ts';
 import { getText, listSources, objectStream, SourceReadError, type SourceRef } from './sources.ts';
-import { acquireLease, existingCustomers, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
+import { acquireLease, existingCustomers, legacyCustomerKeys, latestRunId, publishRun, putRun, readRun as readStoredRun, releaseLease, type Lease } from './store.ts';
 import { runIdFor } from './run-id.ts';
-import { datasetPk } from './table.ts';
 
 // The pieces this module used to hold, for existing importers.
 export { customerItem } from './items.ts';
@@ -155,10 +152,10 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
   };
   const rejectsKey = reportKey(dataset, runId, 'rejects.csv');
   /** A permanent failure (the input itself): recorded, returned, not retried. */
-  const fail = async (reason: string, rejects: Reject[] | ReturnType<typeof tempRejects>) => {
+  const fail = async (reason: string, rejects: Reject[] | TempRejects) => {
     record.status = 'failed';
     record.reason = capReason(reason);
-    if (Array.isArray(rejects)) await putReport(deps, rejectsKey, rejectsCsv(rejects, { bom: profile?.bom ?? true }), 'text/csv; charset=utf-8');
+    if (Array.isArray(rejects)) await putStreamed(deps, rejectsKey, () => rejectsCsv(rejects, { bom: profile?.bom ?? true }), 'text/csv; charset=utf-8');
     else await rejects.upload(deps, rejectsKey);
     record.reports.rejects = rejectsKey;
     timings.totalMs = now() - t0;
@@ -243,38 +240,35 @@ async function writeCustomers(deps: RunDeps, record: RunRecord, run: ScoreRun) {
   await batchWrite(deps.db, deps.table, await customerRequests(deps, record, run), deps.write);
 }
 
-/** The writes that bring the table to `run`: changed or new customers, then the departed (counted into `record` as they are pulled). */
+/**
+ * The writes that bring the table to `run`: changed or new customers, then the departed, then any
+ * item of the layout before partitions (counted into `record` as they are pulled).
+ */
 export async function customerRequests(deps: RunDeps, record: RunRecord, run: ScoreRun): Promise<Iterable<WriteRequest>> {
-  const { dataset, asOf, runId } = record;
-  const existing = await existingCustomers(deps.db, deps.table, dataset, deps.retry);
+  const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
+  const legacy = await legacyCustomerKeys(deps.db, deps.table, record.dataset, deps.retry);
   record.written = record.unchanged = record.deleted = 0;
-  // Items are built lazily as the writer pulls them: changed or new customers, then the departed.
-  function* requests(): Generator<WriteRequest> {
-    for (const c of run.customers) {
-      const item = customerItem(dataset, asOf, c, runId);
-      const sk = item.sk.S!;
-      const unchanged = existing.get(sk) === item.hash.S;
-      existing.delete(sk);
-      if (unchanged) record.unchanged++;
-      else {
-        record.written++;
-        yield { PutRequest: { Item: item } };
-      }
-    }
-    for (const sk of existing.keys()) {
+  return (function* () {
+    yield* customerWrites(record.dataset, record.asOf, run.customers, existing, record.runId, record);
+    for (const Key of legacy) {
       record.deleted++;
-      yield { DeleteRequest: { Key: { pk: { S: datasetPk(dataset) }, sk: { S: sk } } } };
+      yield { DeleteRequest: { Key } };
     }
-  }
-  return requests();
+  })();
+}
+
+/** Items of the layout before partitions: deleted once their customers are written under their partitions. */
+async function deleteLegacy(deps: RunDeps, record: RunRecord, keys: Record<string, AttributeValue>[]) {
+  record.deleted += keys.length;
+  await batchWrite(deps.db, deps.table, keys.map((Key) => ({ DeleteRequest: { Key } })), deps.write);
 }
 
 /** A dataset without transaction files: remove its customer items, then LATEST with the run item. */
 async function clearDataset(deps: RunDeps, lease: Lease, record: RunRecord, note: string, now: () => number, t0: number): Promise<RunResult> {
   const existing = await existingCustomers(deps.db, deps.table, record.dataset, deps.retry);
-  const pk = datasetPk(record.dataset);
-  await batchWrite(deps.db, deps.table, [...existing.keys()].map((sk) => ({ DeleteRequest: { Key: { pk: { S: pk }, sk: { S: sk } } } })), deps.write);
-  record.deleted = existing.size;
+  record.deleted = 0;
+  await batchWrite(deps.db, deps.table, customerDeletes(record.dataset, existing.keys(), record), deps.write);
+  await deleteLegacy(deps, record, await legacyCustomerKeys(deps.db, deps.table, record.dataset, deps.retry));
   record.status = 'succeeded';
   record.reason = note;
   record.timings.totalMs = now() - t0;
@@ -293,15 +287,16 @@ export async function writeReports(
   const scoresKey = reportKey(dataset, runId, 'scores.csv');
   const summaryKey = reportKey(dataset, runId, 'summary.json');
   const rejectsKey = reportKey(dataset, runId, 'rejects.csv');
-  await putReport(deps, scoresKey, toCsv(table.header, table.rows, { bom: profile.bom }), 'text/csv; charset=utf-8');
+  await putCsv(deps, scoresKey, table.header, table.rows, profile.bom ?? true);
   const summary = datasetSummary(profile, data, run);
-  await putReport(deps, summaryKey, JSON.stringify(summary, null, 2), 'application/json');
+  await putStreamed(deps, summaryKey, () => JSON.stringify(summary, null, 2), 'application/json');
   await rejects.upload(deps, rejectsKey);
   const keys: Record<string, string> = { scores: scoresKey, summary: summaryKey, rejects: rejectsKey };
   // The page is a view of the results: a failure to draw it must not fail (and retry) the run.
   const reportHtmlKey = reportKey(dataset, runId, 'report.html');
   try {
-    await putReport(deps, reportHtmlKey, await renderReport({ summary, run, profile, name: dataset }), 'text/html; charset=utf-8');
+    const html = await renderReport({ summary, run, profile, name: dataset });
+    await putStreamed(deps, reportHtmlKey, () => html, 'text/html; charset=utf-8');
     keys.report = reportHtmlKey;
   } catch (e) {
     record.reportError = capReason((e as Error).message);
@@ -309,29 +304,10 @@ export async function writeReports(
   return keys;
 }
 
+/** A small report from a string (streamed like the others). */
 export async function putReport(deps: RunDeps, key: string, body: string, contentType: string) {
-  await withRetry(() => deps.s3.send(new PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: contentType })), deps.retry);
+  await putStreamed(deps, key, () => body, contentType);
 }
 
-/** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
-export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
-
-/** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
-function tempRejects(bom: boolean): { writer: RejectWriter; upload(deps: RunDeps, key: string): Promise<void>; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
-  const path = join(dir, 'rejects.csv');
-  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
-  return {
-    writer,
-    async upload(deps, key) {
-      writer.close();
-      await withRetry(() => deps.s3.send(new PutObjectCommand({
-        Bucket: deps.bucket, Key: key, Body: createReadStream(path), ContentLength: statSync(path).size, ContentType: 'text/csv; charset=utf-8',
-      })), deps.retry);
-    },
-    dispose() {
-      writer.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+// rejects.csv: see reports.ts.
+export { REJECTS_MAX_BYTES } from './reports.ts';

@@ -7,7 +7,7 @@ import {
   type AttributeValue, type DynamoDBClient, type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { withRetry, type RetryOptions } from './retry.ts';
-import { datasetPk, runSk } from './table.ts';
+import { allPartitions, customerPk, datasetPk, runSk } from './table.ts';
 
 /** The item that points at the dataset's latest successful run. */
 export const LATEST_SK = 'LATEST';
@@ -116,27 +116,67 @@ export async function readRun<T = StoredRun>(db: DynamoDBClient, table: string, 
   return out.Item?.record?.S ? (JSON.parse(out.Item.record.S) as T) : null;
 }
 
+/** LATEST's run id and day, or null when the dataset has no successful run. */
+export async function readLatest(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<{ runId: string; asOf: string } | null> {
+  const out = await withRetry(() => db.send(new GetItemCommand({ TableName: table, Key: key(dataset, LATEST_SK), ConsistentRead: true })), retry);
+  return out.Item?.runId?.S ? { runId: out.Item.runId.S, asOf: out.Item.asOf?.S ?? '' } : null;
+}
+
 export async function latestRunId(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<string | null> {
   const out = await withRetry(() => db.send(new GetItemCommand({ TableName: table, Key: key(dataset, LATEST_SK), ConsistentRead: true })), retry);
   return out.Item?.runId?.S ?? null;
 }
 
-/** sk → content hash of the dataset's current customer items. */
-export async function existingCustomers(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
+/**
+ * Keys of customer items stored in the layout before partitions (`DATASET#<ds>`, `CUSTOMER#<id>`):
+ * a run deletes them, having written the same customers under their partitions. Usually none.
+ */
+export async function legacyCustomerKeys(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions): Promise<Record<string, AttributeValue>[]> {
+  const keys: Record<string, AttributeValue>[] = [];
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await withRetry(() => db.send(new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
       ExpressionAttributeValues: { ':pk': { S: datasetPk(dataset) }, ':c': { S: 'CUSTOMER#' } },
-      ProjectionExpression: 'sk, #h',
-      ExpressionAttributeNames: { '#h': 'hash' },
+      ProjectionExpression: 'pk, sk',
       ExclusiveStartKey: start,
       ConsistentRead: true,
     })), retry);
-    for (const it of page.Items ?? []) found.set(it.sk.S!, it.hash?.S ?? '');
+    keys.push(...(page.Items ?? []));
     start = page.LastEvaluatedKey;
   } while (start);
+  return keys;
+}
+
+/** Partitions read at once when listing a dataset's customer items. */
+const LIST_CONCURRENCY = 16;
+
+/**
+ * sk → content hash of the dataset's current customer items (strongly consistent), read from every
+ * customer partition (or only `partitions`), several at a time.
+ */
+export async function existingCustomers(db: DynamoDBClient, table: string, dataset: string, retry?: RetryOptions, partitions: string[] = allPartitions()): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const queue = [...partitions];
+  const worker = async () => {
+    for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await withRetry(() => db.send(new QueryCommand({
+          TableName: table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+          ExpressionAttributeValues: { ':pk': { S: customerPk(dataset, part!) }, ':c': { S: 'CUSTOMER#' } },
+          ProjectionExpression: 'sk, #h',
+          ExpressionAttributeNames: { '#h': 'hash' },
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        })), retry);
+        for (const it of page.Items ?? []) found.set(it.sk.S!, it.hash?.S ?? '');
+        start = page.LastEvaluatedKey;
+      } while (start);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LIST_CONCURRENCY, partitions.length) }, worker));
   return found;
 }

@@ -2,7 +2,10 @@
  * The DynamoDB table, defined once: the CDK stack and the local create-table both read this.
  *
  * Items (single table):
- * - customer: pk `DATASET#<ds>`, sk `CUSTOMER#<id>` — latest scores and the statistics behind them.
+ * - customer: pk `DATASET#<ds>#<pp>`, sk `CUSTOMER#<id>` — latest scores at listing precision and
+ *   the customer's history. `<pp>` is the customer's partition: the first two hex digits of
+ *   sha256(id), so a dataset's customers spread over 256 partition keys and a run's writes over
+ *   as many DynamoDB partitions (`printf %s C10001 | sha256sum | cut -c1-2` gives it in a shell).
  * - run:      pk `DATASET#<ds>`, sk `RUN#<runId>`   — inputs, counts, model parameters, timings, status.
  * - latest:   pk `DATASET#<ds>`, sk `LATEST`        — the id of the latest successful run.
  * - lease:    pk `DATASET#<ds>`, sk `LEASE`         — held by the one run writing the dataset.
@@ -13,14 +16,15 @@
  * (tier and segment in the keys are the English names of the scores table; the items' `tier` and
  * `segment` attributes hold the machine values, `platinum`, `atRisk`.)
  */
+import { createHash } from 'node:crypto';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 export type AttributeType = 'S' | 'N';
 export interface KeyDef { name: string; type: AttributeType }
 export interface IndexDef { indexName: string; partitionKey: KeyDef; sortKey: KeyDef; include: string[] }
 
-/** What a tier or segment listing shows; everything else is one GetItem away. */
-export const LISTING_ATTRIBUTES = ['id', 'tier', 'segment', 'pAlive', 'expectedPurchases', 'historicValue', 'valueAtRisk', 'churnRisk', 'lifecycleStage', 'valueClass', 'asOf'];
+/** What a tier or segment listing shows (clv is the index sort key); everything else is one GetItem away. */
+export const LISTING_ATTRIBUTES = ['id', 'tier', 'segment', 'pAlive', 'historicValue', 'churnRisk', 'lifecycleStage', 'valueClass'];
 
 export const TABLE_KEYS = {
   partitionKey: { name: 'pk', type: 'S' } as KeyDef,
@@ -34,6 +38,19 @@ export const TABLE_INDEXES: IndexDef[] = [
 
 export const datasetPk = (dataset: string) => `DATASET#${dataset}`;
 export const customerSk = (id: string) => `CUSTOMER#${id}`;
+/** The customer id of a customer item's sort key. */
+export const idOfSk = (sk: string) => sk.slice('CUSTOMER#'.length);
+
+/** How many partition keys a dataset's customer items are spread over (two hex digits). */
+export const CUSTOMER_PARTITIONS = 256;
+/** A customer's partition: the first two hex digits of sha256 of its id (UTF-8). */
+export const customerPartition = (id: string) => createHash('sha256').update(id).digest('hex').slice(0, 2);
+/** Every partition name, `00` … `ff`. */
+export const allPartitions = () => Array.from({ length: CUSTOMER_PARTITIONS }, (_, i) => i.toString(16).padStart(2, '0'));
+/** Partition key of a partition of a dataset's customer items. */
+export const customerPk = (dataset: string, partition: string) => `${datasetPk(dataset)}#${partition}`;
+/** The key of a customer's item. */
+export const customerKey = (dataset: string, id: string) => ({ pk: { S: customerPk(dataset, customerPartition(id)) }, sk: { S: customerSk(id) } });
 export const runSk = (runId: string) => `RUN#${runId}`;
 export const tierKey = (dataset: string, tier: string) => `${dataset}#TIER#${tier}`;
 export const segmentKey = (dataset: string, segment: string) => `${dataset}#SEGMENT#${segment}`;

@@ -59,7 +59,7 @@ export function envDeps(): RunDeps {
 }
 
 let lazy: ReturnType<typeof createUploadHandler> | undefined;
-export const handler = withLambdaContext(async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+export const handler = withLambdaContext(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
   const machine = process.env.FANOUT_STATE_MACHINE_ARN;
   lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone), ...(machine ? { fanout: stateMachineStarter(machine, fanoutMinBytes()) } : {}) });

@@ -268,7 +268,7 @@ export class PyramidStack extends Stack {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
-    // A run recorded failed (bad input, or a fault that outlasted its retries) and a failed nightly execution.
+    // A run recorded failed (bad input, or a fault that outlasted its retries), a stale dataset and a failed nightly execution.
     new cloudwatch.Alarm(this, 'FailedRuns', {
       alarmDescription: 'A scoring run was recorded failed (its run item says why)',
       metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'FailedRuns', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Sum', period: Duration.minutes(5) }),
@@ -280,6 +280,15 @@ export class PyramidStack extends Stack {
     new cloudwatch.Alarm(this, 'FanoutExecutionsFailed', {
       alarmDescription: 'A fan-out run failed or timed out (its run item says why)',
       metric: this.fanout.stateMachine.metricFailed({ period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // A dataset the nightly run left at an older day (counted by ListDatasets before each night's scoring).
+    new cloudwatch.Alarm(this, 'StaleDatasets', {
+      alarmDescription: 'A dataset was not rescored by the last nightly run (its LATEST is older than yesterday, or it never succeeded)',
+      metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'StaleDatasets', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Maximum', period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -115,7 +115,7 @@ try {
       const local = path.join(outDir, 'report.html');
       console.log(`\nReport: ${local}\n  (open it in a browser; in the local bucket: ${stack.s3Server.endpoint}/${stack.bucket}/${run.reports.report.split('/').map(encodeURIComponent).join('/')}, while the services run)`);
     }
-    console.log(`  DynamoDB ${stack.table}: pk "DATASET#${run.dataset}" (customer items CUSTOMER#<id>, run item RUN#${run.runId}); indexes ByTier, BySegment`);
+    console.log(`  DynamoDB ${stack.table}: pk "DATASET#${run.dataset}" (run item RUN#${run.runId}, LATEST), customer items under pk "DATASET#${run.dataset}#<00…ff>" sk CUSTOMER#<id>; indexes ByTier, BySegment`);
     if (run.status !== 'succeeded') exitCode = 1;
   }
 } catch (e) {

@@ -71,14 +71,20 @@ function h(p: number, k: number, u: number): number {
   return -Math.expm1(-k * Math.log1p(p * u)) / p;
 }
 
-/** log(1 + e^y) without overflow. */
-function softplus(y: number): number {
-  return y > 0 ? y + Math.log1p(Math.exp(-y)) : Math.log1p(Math.exp(y));
-}
-
-/** Log-density of y = logit(p), p ~ Beta(a, b′), without its normalizing constant: a·log p + b′·log(1−p). */
+/**
+ * Log-density of y = logit(p), p ~ Beta(a, b′), without its normalizing constant: a·log p + b′·log(1−p)
+ * = −a·softplus(−y) − b′·softplus(y), softplus(v) = log(1 + e^v). Both terms are built from the one L = log(1 + e^(−|y|)):
+ * softplus(|y|) = |y| + L and softplus(−|y|) = L, the operations a separate softplus would do, so the bits are
+ * the same with one exp and one log1p instead of two each. `expNegAbs` keeps e^(−|y|) for the caller.
+ */
+let expNegAbs = 0;
 function logDensity(a: number, bPost: number, y: number): number {
-  return -a * softplus(-y) - bPost * softplus(y);
+  if (y > 0) {
+    const L = Math.log1p((expNegAbs = Math.exp(-y)));
+    return -a * L - bPost * (y + L);
+  }
+  const L = Math.log1p((expNegAbs = Math.exp(y)));
+  return -a * (-y + L) - bPost * L;
 }
 
 const logistic = (y: number) => 1 / (1 + Math.exp(-y));
@@ -124,7 +130,8 @@ export function betaMixtureByPanels(a: number, bPost: number, k: number, u: numb
       predictionSteps.count++;
       const y = mid + 0.5 * width * GL.nodes[i];
       const w = GL.weights[i] * Math.exp(logDensity(a, bPost, y) - top);
-      num += w * h(logistic(y), k, u);
+      // logistic(y) = 1 / (1 + e^(−y)); for y > 0, e^(−y) is the e^(−|y|) logDensity just computed.
+      num += w * h(1 / (1 + (y > 0 ? expNegAbs : Math.exp(-y))), k, u);
       den += w;
     }
   }

@@ -58,11 +58,16 @@ export function discountedIfAlive(model: FactoredPurchaseModel, x: number, T: nu
   const key = `${x}|${T}|${horizon}|${d}`;
   let v = m.get(key);
   if (v === undefined) {
-    v = discountedSum((t) => model.expectedIfAlive(t, x, T), horizon, d);
+    v = discountedIfAliveOnce(model, x, T, horizon, d);
     if (m.size >= MEMO_LIMIT) m.clear();
     m.set(key, v);
   }
   return v;
+}
+
+/** discountedIfAlive without its memo, for callers that already compute each (x, T) once (the intervals' draws). */
+export function discountedIfAliveOnce(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number): number {
+  return discountedSum((t) => model.expectedIfAlive(t, x, T), horizon, d);
 }
 
 /**

@@ -9,7 +9,8 @@ import { maximizeLikelihood } from './mle.ts';
 
 export interface GammaGammaParams { p: number; q: number; v: number }
 
-interface SpendHistogram { x: Float64Array; m: Float64Array; w: Float64Array; size: number; customers: number }
+/** Distinct (x, m̄) rows sorted by x, with log m̄ and log x computed once (the likelihood reads them on every evaluation). */
+interface SpendHistogram { x: Float64Array; m: Float64Array; w: Float64Array; logM: Float64Array; logX: Float64Array; size: number; customers: number }
 
 /** Distinct (x, m̄) pairs with weights, sorted so the fit ignores row order. */
 function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendHistogram {
@@ -31,17 +32,28 @@ function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: num
       w.push(1);
     }
   }
-  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), size: x.length, customers: pairs.length };
+  const logM = Float64Array.from(m, Math.log);
+  const logX = Float64Array.from(x, Math.log);
+  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM, logX, size: x.length, customers: pairs.length };
 }
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendHistogram): number {
   let ll = 0;
   const base = -lgamma(q) + q * Math.log(v);
+  // The rows are sorted by x: the terms in x alone are recomputed only when x changes.
+  let lastX = NaN;
+  let px = 0;
+  let head = 0;
+  let pxLogX = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
-    const m = h.m[i];
-    const px = p * x;
-    ll += h.w[i] * (base + lgamma(px + q) - lgamma(px) + (px - 1) * Math.log(m) + px * Math.log(x) - (px + q) * Math.log(x * m + v));
+    if (x !== lastX) {
+      lastX = x;
+      px = p * x;
+      head = base + lgamma(px + q) - lgamma(px);
+      pxLogX = px * h.logX[i];
+    }
+    ll += h.w[i] * (head + (px - 1) * h.logM[i] + pxLogX - (px + q) * Math.log(x * h.m[i] + v));
   }
   return ll;
 }

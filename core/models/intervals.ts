@@ -9,7 +9,7 @@
  * per customer; the number of draws is reduced (and the report says so) when the rows are many.
  */
 import type { PurchaseModel } from '../types.ts';
-import { discountedIfAlive } from './clv.ts';
+import { discountedIfAliveOnce } from './clv.ts';
 import { mulberry32 } from './random.ts';
 import { purchaseModelFromParams, SPECS } from './purchase.ts';
 
@@ -76,6 +76,16 @@ export function predictionIntervals(
     slotWeight[s] += Number.isFinite(weights[i]) ? weights[i] : 0;
     slotCount[s]++;
   }
+  // Each distinct row's (x, T): the factors shared by rows alike in (x, T) are computed once per draw.
+  const xtOf = new Int32Array(distinct.length);
+  const xtKeys = new Map<string, number>();
+  for (let s = 0; s < distinct.length; s++) {
+    const c = distinct[s];
+    const key = `${c.frequency},${c.T}`;
+    let k = xtKeys.get(key);
+    if (k === undefined) xtKeys.set(key, (k = xtKeys.size));
+    xtOf[s] = k;
+  }
   const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
   const m = distinct.length;
   const E = new Float64Array(draws * m);
@@ -83,7 +93,9 @@ export function predictionIntervals(
   const totals = new Float64Array(draws);
   const purchases = new Float64Array(draws);
   const normal = gaussianSource(o.seed);
-  const xtMemo = new Map<string, [number, number]>();
+  const xtDone = new Uint8Array(xtKeys.size);
+  const xtExpected = new Float64Array(xtKeys.size);
+  const xtDiscounted = new Float64Array(xtKeys.size);
   const mean = names.map((n) => Math.log(fit.params[n]));
   for (let d = 0; d < draws; d++) {
     const z = names.map(() => normal());
@@ -95,19 +107,19 @@ export function predictionIntervals(
     });
     const drawn = purchaseModelFromParams(model.kind, params);
     // E[X(H)] = P(alive) · E[X(H) | alive] and per-unit CLV = P(alive) · Σ discounted E[ΔX | alive]: the
-    // second factors depend on (x, T) only and are shared through xtMemo.
-    xtMemo.clear();
+    // second factors depend on (x, T) only and are computed once per (x, T) and draw.
+    xtDone.fill(0);
     for (let s = 0; s < m; s++) {
       const c = distinct[s];
-      const key = `${c.frequency},${c.T}`;
-      let f = xtMemo.get(key);
-      if (!f) {
-        f = [drawn.expectedIfAlive(o.horizon, c.frequency, c.T), discountedIfAlive(drawn, c.frequency, c.T, o.horizon, o.discountPerPeriod)];
-        xtMemo.set(key, f);
+      const k = xtOf[s];
+      if (!xtDone[k]) {
+        xtExpected[k] = drawn.expectedIfAlive(o.horizon, c.frequency, c.T);
+        xtDiscounted[k] = discountedIfAliveOnce(drawn, c.frequency, c.T, o.horizon, o.discountPerPeriod);
+        xtDone[k] = 1;
       }
       const pa = drawn.pAlive(c.frequency, c.recency, c.T);
-      const e = finite(pa * f[0]);
-      const u = finite(pa * f[1]);
+      const e = finite(pa * xtExpected[k]);
+      const u = finite(pa * xtDiscounted[k]);
       E[s * draws + d] = e;
       C[s * draws + d] = u;
       totals[d] += slotWeight[s] * u;

@@ -142,18 +142,48 @@ function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number, grad = f
   } else term2 = -Infinity;
 }
 
+/**
+ * Each row's two terms and the gradient of log I from the last likelihood evaluation on a histogram.
+ * A BFGS search asks for the gradient at every point it accepts, right after the likelihood there, so
+ * the gradient reads these instead of redoing the integrals. They are the very numbers logTerms gives
+ * (the quadrature's sum does not depend on whether the gradient is taken), so the results are the same.
+ */
+interface RowTerms { p: ParetoNbdParams; t1: Float64Array; t2: Float64Array; dr: Float64Array; da: Float64Array; ds: Float64Array; db: Float64Array }
+const lastTerms = new WeakMap<Histogram, RowTerms>();
+
+function rowTerms(h: Histogram): RowTerms {
+  let c = lastTerms.get(h);
+  if (!c || c.t1.length !== h.size) {
+    const a = () => new Float64Array(h.size);
+    c = { p: { r: NaN, alpha: NaN, s: NaN, beta: NaN }, t1: a(), t2: a(), dr: a(), da: a(), ds: a(), db: a() };
+    lastTerms.set(h, c);
+  }
+  return c;
+}
+
+const sameParams = (a: ParetoNbdParams, b: ParetoNbdParams) => a.r === b.r && a.alpha === b.alpha && a.s === b.s && a.beta === b.beta;
+
 export function paretoNbdLogLikelihood(p: ParetoNbdParams, h: Histogram): number {
   const { r, alpha, s, beta } = p;
   const base = -lgamma(r) + r * Math.log(alpha) + s * Math.log(beta);
+  const c = rowTerms(h);
+  c.p = { r: NaN, alpha: NaN, s: NaN, beta: NaN }; // invalid until the loop completes
   let ll = 0;
   let lastX = NaN;
   let lgx = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
     if (x !== lastX) (lastX = x), (lgx = lgamma(r + x));
-    logTerms(p, x, h.tx[i], h.T[i]);
+    logTerms(p, x, h.tx[i], h.T[i], true);
     ll += h.w[i] * (base + lgx + logAddExp(term1, term2));
+    c.t1[i] = term1;
+    c.t2[i] = term2;
+    c.dr[i] = di.r;
+    c.da[i] = di.alpha;
+    c.ds[i] = di.s;
+    c.db[i] = di.beta;
   }
+  c.p = { r, alpha, s, beta };
   return ll;
 }
 
@@ -165,6 +195,8 @@ export function paretoNbdLogLikelihoodGradient(p: ParetoNbdParams, h: Histogram,
   let gs = 0;
   let gb = 0;
   const baseR = -digamma(r) + Math.log(alpha);
+  const c = lastTerms.get(h);
+  const cached = c !== undefined && c.t1.length === h.size && sameParams(c.p, p);
   let lastX = NaN;
   let psiRx = 0;
   for (let i = 0; i < h.size; i++) {
@@ -172,14 +204,16 @@ export function paretoNbdLogLikelihoodGradient(p: ParetoNbdParams, h: Histogram,
     if (x !== lastX) (lastX = x), (psiRx = digamma(r + x));
     const w = h.w[i];
     const T = h.T[i];
-    logTerms(p, x, h.tx[i], T, true);
+    let t1: number, t2: number, dr: number, da: number, ds: number, db: number;
+    if (cached) (t1 = c.t1[i]), (t2 = c.t2[i]), (dr = c.dr[i]), (da = c.da[i]), (ds = c.ds[i]), (db = c.db[i]);
+    else logTerms(p, x, h.tx[i], T, true), (t1 = term1), (t2 = term2), (dr = di.r), (da = di.alpha), (ds = di.s), (db = di.beta);
     // Branch "alive at T" (term1) and "died between t_x and T" (term2), weighted by their shares.
-    const u2 = term2 === -Infinity ? 0 : 1 / (1 + Math.exp(term1 - term2));
+    const u2 = t2 === -Infinity ? 0 : 1 / (1 + Math.exp(t1 - t2));
     const u1 = 1 - u2;
-    const d2r = u2 ? di.r : 0;
-    const d2a = u2 ? di.alpha : 0;
-    const d2s = u2 ? 1 / s + di.s : 0;
-    const d2b = u2 ? di.beta : 0;
+    const d2r = u2 ? dr : 0;
+    const d2a = u2 ? da : 0;
+    const d2s = u2 ? 1 / s + ds : 0;
+    const d2b = u2 ? db : 0;
     gr += w * (baseR + psiRx + u1 * -Math.log(alpha + T) + u2 * d2r);
     ga += w * (r / alpha + u1 * (-(r + x) / (alpha + T)) + u2 * d2a);
     gs += w * (Math.log(beta) + u1 * -Math.log(beta + T) + u2 * d2s);

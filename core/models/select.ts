@@ -68,15 +68,18 @@ export interface Selection {
 
 type Rows = readonly CustomerSummary[];
 
+/** Runs a stage and records how long it took (core/pipeline/timings.ts); the default times nothing. */
+export type StageTimer = <T>(stage: string, f: () => T) => T;
+
 /** Fits what `setting` needs and picks the scoring model (see the file comment). */
-export function selectPurchaseModel(rows: Rows, setting: ModelSetting): Selection {
+export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: StageTimer = (_stage, f) => f()): Selection {
   const hist = compressSummaries(rows);
   const fitted: Partial<Record<PurchaseModelKind, FactoredPurchaseModel>> = {};
   const warnings: string[] = [];
   const fit = (kind: PurchaseModelKind) => {
     if (!fitted[kind]) {
       try {
-        fitted[kind] = fitPurchaseModel(kind, hist);
+        fitted[kind] = time(`fit.${kind}`, () => fitPurchaseModel(kind, hist));
       } catch (e) {
         warnings.push(`The ${SPECS[kind].title} fit failed (${(e as Error).message}).`);
         return undefined;
@@ -94,7 +97,7 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting): Selectio
     for (const k of AUTO) fit(k);
     const split = splitRows(rows);
     holdout = split.skipped ? { skipped: split.skipped } : { share: OWN_HOLDOUT_SHARE, customers: split.rows.length, meanLength: split.meanLength };
-    candidates = AUTO.map((k) => candidate(k, fitted[k], hist.customers, split.skipped ? undefined : split.rows));
+    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, split.skipped ? undefined : split.rows)));
     const eligible = candidates.filter((c) => c.eligible);
     const byHoldout = !split.skipped && eligible.every((c) => c.holdoutError !== null);
     eligible.sort((x, y) => (byHoldout ? x.holdoutError! - y.holdoutError! : 0) || x.bic - y.bic);

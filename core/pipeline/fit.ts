@@ -30,11 +30,11 @@ export interface FitStage {
 export function fit(input: ScoreInput): FitStage {
   const models: ScoreRun['models'] = {};
   const purchase = fitPurchase(input, models);
-  const spend = fitSpend(input, models);
+  const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models));
   return { models, purchase, spend };
 }
 
-function fitPurchase({ rows, profile, warnings }: ScoreInput, models: ScoreRun['models']): PurchaseModel | undefined {
+function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: ScoreRun['models']): PurchaseModel | undefined {
   const n = rows.length;
   const repeaters = rows.reduce((k, s) => k + (s.frequency > 0 ? 1 : 0), 0);
   if (n < MIN_FIT_CUSTOMERS || repeaters === 0) {
@@ -46,7 +46,7 @@ function fitPurchase({ rows, profile, warnings }: ScoreInput, models: ScoreRun['
     return undefined;
   }
   // Fitting and choice (core/models/select.ts): fits only what profile.model needs; models.choice says why.
-  const sel = selectPurchaseModel(rows, profile.model);
+  const sel = selectPurchaseModel(rows, profile.model, watch.time);
   if (sel.fits.bgnbd) models.bgnbd = sel.fits.bgnbd;
   if (sel.fits.paretonbd) models.paretoNbd = sel.fits.paretonbd;
   if (sel.fits.mbgnbd) models.mbgnbd = sel.fits.mbgnbd;

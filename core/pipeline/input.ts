@@ -8,10 +8,13 @@ import { InputError } from '../ingest/errors.ts';
 import { dayToIso } from '../dates.ts';
 import { isoToDay } from '../report/format.ts';
 import { latestResponses } from '../scores/satisfaction.ts';
+import { stopwatch, type Clock, type Stopwatch } from './timings.ts';
 
 export interface ScoreExtra {
   customers?: CustomerRecord[];
   surveys?: SurveyResponse[];
+  /** A clock for stage timings (e.g. `performance.now`); without one nothing is timed. */
+  clock?: Clock;
 }
 
 export interface ScoreInput {
@@ -31,6 +34,8 @@ export interface ScoreInput {
   surveys: Map<string, SurveyResponse>;
   /** Warnings for the run; every stage appends to it. */
   warnings: string[];
+  /** Stage timings (run.timings); times nothing without a clock. */
+  watch: Stopwatch;
 }
 
 export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -56,7 +61,7 @@ export function prepareInput(summaries: CustomerSummary[], profile: Profile, ext
     else records.set(c.id, c);
   }
   if (duplicateRecords) warnings.push(`${duplicateRecords} master-data records repeat an id; the first record of each id is used.`);
-  return { rows, profile, scoreDay, endDay, records, surveys: latestResponses(extra.surveys ?? []), warnings };
+  return { rows, profile, scoreDay, endDay, records, surveys: latestResponses(extra.surveys ?? []), warnings, watch: stopwatch(extra.clock) };
 }
 
 function asOfError(asOf: string, example: string): InputError {

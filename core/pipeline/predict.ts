@@ -103,7 +103,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     out.clv[i] = finite(value);
     out.historic[i] = s.netSpend * margin - (rec?.acquisitionCost ?? 0);
   }
-  if (model) out.intervals = activeIntervals(model, input, out, unitClv, { horizon: H, discountPerPeriod: d });
+  if (model) out.intervals = input.watch.time('score.intervals', () => activeIntervals(model, input, out, unitClv, { horizon: H, discountPerPeriod: d }));
   if (costNetted) warnings.push(`CLV of ${costNetted} customers is net of their cost to serve from the master data.`);
   if (overridden) {
     warnings.push(

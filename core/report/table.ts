@@ -32,12 +32,21 @@ export function columnHeaders(columns: readonly string[], locale: Locale): strin
  * in the locale (English: the machine names; zh-CN: 活跃概率 …), `rows` one per customer.
  */
 export function scoreTable(run: ScoreRun, locale: Locale): { columns: string[]; header: string[]; rows: (string | number)[][] } {
+  const { columns, header, rows } = scoreTableRows(run, locale);
+  return { columns, header, rows: [...rows] };
+}
+
+/**
+ * The same table with its rows made one at a time as they are read, so a writer streaming a million
+ * customers never holds every row at once.
+ */
+export function scoreTableRows(run: ScoreRun, locale: Locale): { columns: string[]; header: string[]; rows: Iterable<(string | number)[]> } {
   const classCols = CLASS_COLUMNS.filter((k) => run.customers.some((c) => c.classes[k] !== undefined));
   const withIntervals = run.customers.some((c) => c.intervals);
   const withDert = run.customers.some((c) => c.dert !== undefined);
   const columns = [...SCORE_COLUMNS, ...(withIntervals ? INTERVAL_COLUMNS : []), ...(withDert ? ['dert'] : []), ...classCols.map((k) => `class_${k}`)];
   const header = columnHeaders(columns, locale);
-  const rows = run.customers.map((c) => {
+  const row = (c: ScoreRun['customers'][number]) => {
     const s = c.summary;
     const row: (string | number)[] = [
       c.id, dayToIso(s.firstDay), dayToIso(s.lastDay), s.transactions, s.frequency, round(s.recency, 4), round(s.T, 4),
@@ -60,6 +69,6 @@ export function scoreTable(run: ScoreRun, locale: Locale): { columns: string[]; 
       row.push(v === undefined ? '' : label(k, v, locale));
     }
     return row;
-  });
-  return { columns, header, rows };
+  };
+  return { columns, header, rows: { *[Symbol.iterator]() { for (const c of run.customers) yield row(c); } } };
 }

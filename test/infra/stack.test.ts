@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { LISTING_ATTRIBUTES } from '../../functions/table.ts';
 import { PyramidStack, type PyramidStackProps } from '../../infra/stack.ts';
 
 function makeApp() {
@@ -130,13 +131,14 @@ describe('PyramidStack', () => {
     }
   });
 
-  it('alarms on function errors, failed runs, failed nightly executions and dead-letter depth', () => {
+  it('alarms on function errors, failed runs, stale datasets, failed nightly executions and dead-letter depth', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === 'Errors').length).toBe(3);
     expect(alarms.filter((m) => m === 'ExecutionsFailed').length).toBe(2); // nightly and fan-out
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length).toBe(2);
     expect(alarms).toContain('ExecutionsFailed');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedRuns', Namespace: 'CustomerPyramid', Dimensions: [{ Name: 'service', Value: 'customer-pyramid' }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'StaleDatasets', Namespace: 'CustomerPyramid', Statistic: 'Maximum', Threshold: 1, Dimensions: [{ Name: 'service', Value: 'customer-pyramid' }] });
   });
 
   it('rescores nightly one dataset per Lambda invocation: a Map state with retries and a catch per dataset', () => {
@@ -209,7 +211,7 @@ describe('PyramidStack', () => {
   it('keeps the table safe and cheap to write: deletion protection, listing attributes only in the indexes; reports expire', () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       DeletionProtectionEnabled: true,
-      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'ByTier', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['id', 'pAlive', 'churnRisk']) } })]),
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'ByTier', Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: LISTING_ATTRIBUTES } })]),
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: { Rules: Match.arrayWith([

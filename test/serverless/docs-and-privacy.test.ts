@@ -6,11 +6,12 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../functions/observability.ts';
 import { safeReason } from '../../functions/redact.ts';
+import { customerPartition } from '../../functions/table.ts';
 import { createUploadHandler } from '../../functions/upload.ts';
 import { toSqsEvent } from '../../scripts/local/s3-events.ts';
 import { startLocalStack, waitForEvents, type LocalStack } from '../../scripts/local/stack.ts';
@@ -33,6 +34,22 @@ function documentedQueries(file: string): DocQuery[] {
   }));
 }
 
+interface DocGet { file: string; key: Record<string, AttributeValue> }
+
+/**
+ * Every `aws dynamodb get-item` in a markdown file, its key with the shell variables the docs set
+ * filled in: `ID` (from its `ID=…` line), `P` (that customer's partition), `RUN` (LATEST's run id).
+ */
+function documentedGets(file: string, vars: { RUN: string }): DocGet[] {
+  const text = readFileSync(path.resolve(file), 'utf8').replace(/\\\n\s*/g, ' ');
+  const id = text.match(/^ID=(\S+);/m)?.[1];
+  const values: Record<string, string> = { ...vars, ...(id ? { ID: id, P: customerPartition(id) } : {}) };
+  return text.split('\n').filter((l) => /aws dynamodb get-item/.test(l)).map((line) => {
+    const key = line.match(/--key '(.+?)'(?: |$)/)![1].replace(/'\$(\w+)'/g, (_, v: string) => values[v] ?? `<unset ${v}>`);
+    return { file, key: JSON.parse(key) };
+  });
+}
+
 describe('documented queries', () => {
   it('each DynamoDB query in README.md and docs/serverless.md returns rows for the sample shop', async () => {
     const layout = { 'orders.csv': 'transactions', 'customers.csv': 'customers', 'surveys.csv': 'surveys' };
@@ -49,6 +66,15 @@ describe('documented queries', () => {
         ...(q.keyCondition.includes('#s') ? { ExpressionAttributeNames: { '#s': 'status' } } : {}),
       }));
       expect(out.Items?.length ?? 0, `${q.file}: ${q.keyCondition} ${JSON.stringify(q.values)}`).toBeGreaterThan(0);
+    }
+    // get-item: one customer, LATEST, the latest run item.
+    const gets = documentedGets('docs/serverless.md', { RUN: runs[0].runId });
+    expect(gets.length).toBeGreaterThanOrEqual(3);
+    expect(gets.some((g) => g.key.sk.S!.startsWith('CUSTOMER#'))).toBe(true);
+    for (const g of gets) {
+      const out = await stack.db.send(new GetItemCommand({ TableName: stack.table, Key: g.key, ConsistentRead: true }));
+      expect(out.Item, `${g.file}: get-item ${JSON.stringify(g.key)}`).toBeDefined();
+      if (g.key.sk.S === 'LATEST') expect(out.Item!.runId.S).toBe(runs[0].runId);
     }
   });
 });

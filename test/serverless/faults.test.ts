@@ -13,6 +13,7 @@ import { dynamoClient, s3Client } from '../../functions/clients.ts';
 import { runNightly } from '../../functions/nightly.ts';
 import { latestRunId, readRun, scoreDataset, type RunDeps } from '../../functions/score-dataset.ts';
 import { LEASE_SK } from '../../functions/store.ts';
+import { allPartitions, customerPk } from '../../functions/table.ts';
 import { createUploadHandler } from '../../functions/upload.ts';
 import { startFaultProxy, type Fault, type FaultProxy, type ProxiedRequest } from '../../scripts/local/fault-proxy.ts';
 import { toSqsEvent } from '../../scripts/local/s3-events.ts';
@@ -47,18 +48,22 @@ async function faultyDeps(faults: { s3?: (r: ProxiedRequest) => Fault | undefine
 async function put(key: string, body: string) {
   await stack.s3.send(new PutObjectCommand({ Bucket: stack.bucket, Key: key, Body: body }));
 }
+/** A dataset's items under `prefix`: customer items from every customer partition, the others from the dataset's own key. */
 async function query(dataset: string, prefix: string): Promise<Record<string, AttributeValue>[]> {
   const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await stack.db.send(new QueryCommand({
-      TableName: stack.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ConsistentRead: true, ExclusiveStartKey: start,
-      ExpressionAttributeValues: { ':p': { S: `DATASET#${dataset}` }, ':s': { S: prefix } },
-    }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+  const pks = prefix === 'CUSTOMER#' ? allPartitions().map((p) => customerPk(dataset, p)) : [`DATASET#${dataset}`];
+  for (const pk of pks) {
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await stack.db.send(new QueryCommand({
+        TableName: stack.table, KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', ConsistentRead: true, ExclusiveStartKey: start,
+        ExpressionAttributeValues: { ':p': { S: pk }, ':s': { S: prefix } },
+      }));
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+  return items.sort((a, b) => (a.sk.S! < b.sk.S! ? -1 : a.sk.S! > b.sk.S! ? 1 : 0));
 }
 /** Customer items with the dataset's name and the run id taken out, to compare two datasets fed the same data. */
 async function customersOf(dataset: string) {
@@ -147,7 +152,9 @@ describe('one writer per dataset', () => {
     const early = [header, ...lines.slice(1).filter((l) => l.split(',')[0] <= 'C10400')].join('\n') + '\n';
     const late = [header, ...lines.slice(1).filter((l) => l.split(',')[0] > 'C10400')].join('\n') + '\n';
     const want = await cleanResult('ref-race', [{ files: { 'a.csv': early, 'b.csv': late }, asOf: AS_OF }]);
+    stack.events.splice(0);
     await put('uploads/race/transactions/a.csv', early);
+    await waitForEvents(stack, 1); // a.csv's own event, so that only b.csv's follows
     stack.events.splice(0);
     // Run A reads a.csv slowly; meanwhile b.csv arrives and its upload event is handled (run B).
     let seenA = false;
@@ -155,7 +162,7 @@ describe('one writer per dataset', () => {
     const runA = scoreDataset(deps, 'race', AS_OF, 'upload');
     while (!seenA) await new Promise((r) => setTimeout(r, 10));
     await put('uploads/race/transactions/b.csv', late);
-    const eventB = toSqsEvent((await waitForEvents(stack, 2)).filter((e) => e.Records[0].s3.object.key.endsWith('b.csv')))!;
+    const eventB = toSqsEvent((await waitForEvents(stack, 1)).filter((e) => e.Records[0].s3.object.key.endsWith('b.csv')))!;
     const handler = createUploadHandler({ deps: stack.deps, asOf: () => AS_OF });
     const b = await handler(eventB);
     const a = await runA;

@@ -3,6 +3,9 @@ import path from 'node:path';
 import { BatchWriteItemCommand, DescribeTableCommand, ScanCommand, type BatchWriteItemCommandOutput, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Client } from '../../functions/clients.ts';
+import { csvBlocks, PART_BYTES, putCsv } from '../../functions/reports.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/services.ts';
 import { backoffDelay, batchWrite } from '../../functions/batch-write.ts';
 import { decodeEventKey, encodeEventKey, parseUploadKey } from '../../functions/s3-keys.ts';
 import { datasetsFromSqs } from '../../functions/upload-event.ts';
@@ -91,9 +94,86 @@ describe('batchWrite', () => {
     await expect(batchWrite(stuck as never, stack.table, [item(1)], { maxAttempts: 4, sleep: async () => {} })).rejects.toThrow(/after 4 attempts/);
   });
 
+  /** A table that throttles every call made while more than `capacity` calls are in flight, and takes 2 ms a call. */
+  function throttlingTable(capacity: number) {
+    let inFlight = 0;
+    const accepted: string[] = [];
+    const calls: { inFlight: number; throttled: boolean }[] = [];
+    return {
+      accepted, calls,
+      async send(command: BatchWriteItemCommand): Promise<BatchWriteItemCommandOutput> {
+        inFlight++;
+        const throttled = inFlight > capacity;
+        calls.push({ inFlight, throttled });
+        try {
+          await new Promise((r) => setTimeout(r, 2));
+          if (throttled) throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ProvisionedThroughputExceededException' });
+          for (const r of Object.values(command.input.RequestItems!)[0]) accepted.push(r.PutRequest!.Item!.sk.S!);
+          return { UnprocessedItems: {}, $metadata: {} };
+        } finally {
+          inFlight--;
+        }
+      },
+    };
+  }
+
+  it('halves its concurrency when throttled and settles near what the table takes, writing each item once', async () => {
+    const table = throttlingTable(4);
+    const requests = Array.from({ length: 3000 }, (_, i) => item(i));
+    const stats = await batchWrite(table as never, 'bw', requests, { concurrency: 16, maxConcurrency: 32, sleep: async () => {}, random: () => 0.5 });
+    expect(table.accepted.length).toBe(3000);
+    expect(new Set(table.accepted).size).toBe(3000);
+    expect(stats.decreases).toBeGreaterThan(0);
+    expect(table.calls[0].inFlight).toBe(1);
+    expect(stats.maxInFlight).toBeGreaterThan(4); // it did start above the table's capacity
+    // Once adapted, few calls are throttled: a fixed 16 in flight would see three in four throttled;
+    // AIMD probes one above the capacity every ten or so calls, and the calls started in that round
+    // trip are throttled too.
+    const late = table.calls.slice(table.calls.length / 2);
+    expect(late.filter((c) => c.throttled).length / late.length).toBeLessThan(0.4);
+    expect(late.filter((c) => c.inFlight > 6).length).toBe(0);
+    expect(stats.finalConcurrency).toBeLessThanOrEqual(8);
+  });
+
+  it('grows its concurrency while nothing is throttled, up to its maximum', async () => {
+    const table = throttlingTable(1000);
+    const stats = await batchWrite(table as never, 'bw', Array.from({ length: 5000 }, (_, i) => item(i)), { concurrency: 2, maxConcurrency: 12 });
+    expect(stats.throttled).toBe(0);
+    expect(stats.maxInFlight).toBe(12);
+    expect(stats.finalConcurrency).toBe(12);
+    expect(new Set(table.accepted).size).toBe(5000);
+  });
+
   it('uses full jitter bounded by the exponential cap', () => {
     expect(backoffDelay(3, 50, 5000, () => 0.999)).toBe(399);
     expect(backoffDelay(3, 50, 5000, () => 0)).toBe(0);
     expect(backoffDelay(20, 50, 5000, () => 0.5)).toBe(2500);
+  });
+});
+
+describe('reports streamed to S3', () => {
+  it('uploads a CSV larger than one part as a multipart upload, byte for byte, without building it as one string', async () => {
+    const s3 = s3Client({ endpoint: stack.s3Server.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const commands: string[] = [];
+    s3.middlewareStack.add((next, context) => async (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'recordCommands' });
+    const rows = function* () {
+      for (let i = 0; i < 400_000; i++) yield [`C${i}`, i * 0.01, i % 7 ? '=not a formula' : 'plain, quoted'];
+    };
+    const blocks = [...csvBlocks(['id', 'clv', 'note'], rows())];
+    expect(Math.max(...blocks.map((b) => b.length))).toBeLessThan(70_000); // produced in blocks, not one string
+    const expected = blocks.join('');
+    expect(Buffer.byteLength(expected)).toBeGreaterThan(PART_BYTES);
+    await putCsv({ s3, bucket: stack.bucket }, 'reports/big/run/scores.csv', ['id', 'clv', 'note'], rows());
+    expect(commands).toContain('CreateMultipartUploadCommand');
+    expect(commands.filter((c) => c === 'UploadPartCommand').length).toBeGreaterThanOrEqual(2);
+    expect(commands).toContain('CompleteMultipartUploadCommand');
+    const out = await stack.s3.send(new GetObjectCommand({ Bucket: stack.bucket, Key: 'reports/big/run/scores.csv' }));
+    const text = await out.Body!.transformToString();
+    expect(text.length).toBe(expected.length);
+    expect(text === expected).toBe(true);
+    expect(text.startsWith('\uFEFFid,clv,note\n')).toBe(true);
   });
 });
