@@ -30,10 +30,11 @@ async function scanDataset(): Promise<Record<string, AttributeValue>[]> {
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await stack.db.send(new ScanCommand({ TableName: stack.table, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(page.Items ?? []).filter((i) => i.pk.S === `DATASET#${DATASET}`));
+    // The dataset's own items (pk DATASET#<ds>) and its customers, spread over DATASET#<ds>#<partition>.
+    items.push(...(page.Items ?? []).filter((i) => i.pk.S === `DATASET#${DATASET}` || i.pk.S!.startsWith(`DATASET#${DATASET}#`)));
     start = page.LastEvaluatedKey;
   } while (start);
-  return items.sort((a, b) => (a.sk.S! < b.sk.S! ? -1 : 1));
+  return items.sort((a, b) => (a.sk.S! < b.sk.S! ? -1 : a.sk.S! > b.sk.S! ? 1 : a.pk.S! < b.pk.S! ? -1 : 1));
 }
 
 /** Empty the dataset's items, so the next run writes everything again. */
