@@ -3,6 +3,8 @@
  * each touched dataset from its current sources. Failed messages are reported individually
  * (partial batch response) so SQS retries only those: a transient fault, or a dataset another run
  * is scoring. A malformed file is not a failure of the message: its run is recorded failed.
+ * A dataset whose transaction files reach the fan-out threshold is handed to the fan-out state
+ * machine instead (functions/fanout/, docs/serverless.md "Large datasets").
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
@@ -10,8 +12,16 @@ import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer, withLambdaContext } from './observability.ts';
 import { scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
 import { datasetsFromSqs } from './upload-event.ts';
+import { listSources } from './sources.ts';
+import { fanoutMinBytes, transactionBytes } from './fanout/layout.ts';
+import { stateMachineStarter, type FanoutStarter } from './fanout/start.ts';
 
-export interface UploadContext { deps: RunDeps; asOf: () => string }
+export interface UploadContext {
+  deps: RunDeps;
+  asOf: () => string;
+  /** Datasets whose transaction sources reach `fanout.minBytes` go to the fan-out (docs/serverless.md). */
+  fanout?: FanoutStarter;
+}
 
 export function createUploadHandler(ctx: UploadContext) {
   return async (event: SQSEvent, requestId?: string): Promise<SQSBatchResponse & { runs: RunResult[] }> => {
@@ -20,7 +30,11 @@ export function createUploadHandler(ctx: UploadContext) {
     const asOf = ctx.asOf();
     for (const { dataset, messageIds } of datasetsFromSqs(event)) {
       try {
-        const run = await scoreDataset({ ...ctx.deps, owner: requestId ? `${requestId}:${dataset}` : undefined }, dataset, asOf, 'upload');
+        const large = ctx.fanout && await largeSources(ctx.deps, dataset, ctx.fanout.minBytes);
+        const run = large
+          ? await ctx.fanout!.start(dataset, asOf, 'upload', large)
+          : await scoreDataset({ ...ctx.deps, owner: requestId ? `${requestId}:${dataset}` : undefined }, dataset, asOf, 'upload');
+        if (!run) { logger.info('handed to the fan-out state machine', { dataset }); continue; }
         recordRun(run);
         runs.push(run);
       } catch (e) {
@@ -34,6 +48,12 @@ export function createUploadHandler(ctx: UploadContext) {
   };
 }
 
+/** The dataset's sources when their transaction bytes reach the threshold, else null. */
+async function largeSources(deps: RunDeps, dataset: string, minBytes: number) {
+  const { sources } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+  return transactionBytes(sources) >= minBytes ? sources : null;
+}
+
 export function envDeps(): RunDeps {
   return { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() };
 }
@@ -41,7 +61,8 @@ export function envDeps(): RunDeps {
 let lazy: ReturnType<typeof createUploadHandler> | undefined;
 export const handler = withLambdaContext(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
-  lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone) });
+  const machine = process.env.FANOUT_STATE_MACHINE_ARN;
+  lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone), ...(machine ? { fanout: stateMachineStarter(machine, fanoutMinBytes()) } : {}) });
   const { batchItemFailures } = await lazy(event, context?.awsRequestId);
   return { batchItemFailures };
 });

@@ -13,7 +13,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -25,6 +25,8 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { TABLE_INDEXES, TABLE_KEYS, type KeyDef } from '../functions/table.ts';
 import { NOTIFICATION_SUFFIXES, REPORT_PREFIX, UPLOAD_PREFIX } from '../functions/s3-keys.ts';
+import { RUN_PREFIX } from '../functions/fanout/layout.ts';
+import { FanoutStateMachine, RUN_RETENTION_DAYS } from './fanout.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,6 +58,7 @@ export class PyramidStack extends Stack {
   readonly nightlyFunction: NodejsFunction;
   readonly nightlyStateMachine: sfn.StateMachine;
   readonly deadLetterQueue: sqs.Queue;
+  readonly fanout: FanoutStateMachine;
 
   constructor(scope: Construct, id: string, props: PyramidStackProps = {}) {
     super(scope, id, props);
@@ -87,6 +90,8 @@ export class PyramidStack extends Stack {
       lifecycleRules: [
         { noncurrentVersionExpiration: Duration.days(90), abortIncompleteMultipartUploadAfter: Duration.days(2) },
         { prefix: REPORT_PREFIX, expiration: Duration.days(REPORT_RETENTION_DAYS) },
+        // A fan-out run's intermediate objects (shard lists, ledger slices, summaries, item writes).
+        { prefix: RUN_PREFIX, expiration: Duration.days(RUN_RETENTION_DAYS), noncurrentVersionExpiration: Duration.days(1) },
       ],
       removalPolicy,
     });
@@ -140,7 +145,7 @@ export class PyramidStack extends Stack {
       POWERTOOLS_METRICS_NAMESPACE: 'CustomerPyramid',
       NODE_OPTIONS: '--enable-source-maps',
     };
-    const makeFunction = (name: string, entry: string, description: string, handler = 'handler') => new NodejsFunction(this, name, {
+    const makeFunction = (name: string, entry: string, description: string, handler = 'handler', extra: Partial<NodejsFunctionProps> = {}) => new NodejsFunction(this, name, {
       entry: path.join(root, entry),
       handler,
       description,
@@ -162,6 +167,7 @@ export class PyramidStack extends Stack {
         // CommonJS dependencies (papaparse, exceljs) call require() inside the ESM bundle.
         banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
+      ...extra,
     });
     this.uploadFunction = makeFunction('UploadFunction', 'functions/upload.ts', 'Rescores a dataset when an export is uploaded');
     this.uploadFunction.addEventSource(new SqsEventSource(queue, {
@@ -192,6 +198,11 @@ export class PyramidStack extends Stack {
         resources: [this.table.tableArn],
       }));
     }
+
+    // --- fan-out for large datasets: the upload handler starts it above the size threshold ---------
+    this.fanout = new FanoutStateMachine(this, 'Fanout', { bucket: this.bucket, table: this.table, makeFunction });
+    this.uploadFunction.addEnvironment('FANOUT_STATE_MACHINE_ARN', this.fanout.stateMachine.stateMachineArn);
+    this.fanout.stateMachine.grantStartExecution(this.uploadFunction);
 
     // --- nightly schedule ------------------------------------------------------------------------
     const scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
@@ -261,6 +272,14 @@ export class PyramidStack extends Stack {
     new cloudwatch.Alarm(this, 'FailedRuns', {
       alarmDescription: 'A scoring run was recorded failed (its run item says why)',
       metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'FailedRuns', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new cloudwatch.Alarm(this, 'FanoutExecutionsFailed', {
+      alarmDescription: 'A fan-out run failed or timed out (its run item says why)',
+      metric: this.fanout.stateMachine.metricFailed({ period: Duration.minutes(5) }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

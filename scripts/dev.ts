@@ -22,6 +22,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { 'as-of': { type: 'string' }, inbox: { type: 'string', default: path.join(root, 'inbox') } } });
 const { startLocalStack } = await import('./local/stack.ts');
 const { deliverUploads } = await import('./local/run-upload.ts');
+const { lazyPool, localFanout } = await import('./local/fanout.ts');
+const { LOCAL_CREDENTIALS, LOCAL_REGION } = await import('./local/services.ts');
+const { fanoutMinBytes } = await import('../functions/fanout/layout.ts');
 const { matchesTrigger } = await import('./local/s3-events.ts');
 const { todayIn } = await import('../functions/as-of.ts');
 const { pyramidText, segmentText } = await import('../core/report/index.ts');
@@ -54,6 +57,9 @@ console.log(`  S3        ${stack.s3Server.endpoint}  bucket ${stack.bucket}`);
 console.log(`  DynamoDB  ${stack.dynamo.endpoint}  table ${stack.table}`);
 console.log(`  (AWS CLI: aws --endpoint-url ${stack.dynamo.endpoint} dynamodb scan --table-name ${stack.table}, credentials S3RVER/S3RVER)`);
 console.log(`Watching ${path.relative(process.cwd(), inbox) || inbox}/<dataset>/ … (Ctrl-C to stop)`);
+// Datasets above the fan-out threshold are scored by the fan-out handlers in worker processes, as the state machine runs them.
+const workers = lazyPool(stack, { credentials: LOCAL_CREDENTIALS, region: LOCAL_REGION });
+const fanout = localFanout(stack.deps, workers.get, fanoutMinBytes());
 
 let busy = Promise.resolve();
 const seen = new Map<string, number>();
@@ -71,7 +77,7 @@ async function scoreFile(relative: string) {
   seen.set(relative, statSync(file).mtimeMs);
   await stack.uploadFile(file, key);
   console.log(`\n${relative} → s3://${stack.bucket}/${key}`);
-  const { runs } = await deliverUploads(stack, 1, asOf());
+  const { runs } = await deliverUploads(stack, 1, asOf(), fanout);
   for (const run of runs) {
     console.log(`Run ${run.runId}: ${run.status}${run.reason ? ` — ${run.reason}` : ''}${run.duplicate ? ' (unchanged)' : ''}`);
     if (run.scoreRun) console.log(`\n${pyramidText(run.scoreRun, 'en')}\n\n${segmentText(run.scoreRun, 'en')}`);
@@ -96,6 +102,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stopping = true;
     console.log('\nStopping …');
     watcher.close();
+    await workers.close();
     await stack.stop();
     process.exit(0);
   });

@@ -18,7 +18,7 @@ import {
 import { planColumns, requireRoles, GenericIdCheck } from './columns.ts';
 import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
 import { InputError } from './errors.ts';
-import { summarizeLedger } from '../summary/summarize.ts';
+import { summarizeLedger, type SummarizeOptions } from '../summary/summarize.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
 
 export interface TransactionIngestResult {
@@ -38,6 +38,46 @@ export interface TransactionIngest {
   /** A data line the reader could not split into a row: read and rejected. */
   rejectLine(line: number, reason: string, message: string, value?: string): void;
   finish(): TransactionIngestResult;
+  /** Everything `finish` does before summarizing (per-source decisions, rejects): for runs that merge ledgers by customer first. */
+  finishLedger(): ResolvedLedger;
+}
+
+/**
+ * A finished ingest before its summaries: every date resolved, rejected entries with customer −1.
+ * Sharded runs (one ingest per source file) partition these ledgers by customer, merge them and
+ * summarize with `summaryOptions`: every per-source decision was already taken here, so the
+ * result is the single ingest's. `finish()` = this + summarizeLedger + summaryWarnings.
+ */
+export interface ResolvedLedger {
+  ledger: Ledger;
+  ids: string[];
+  /** Whether a source had a margin or cost column (then every summary gets `margin`). */
+  hasMargin: boolean;
+  rejects: Reject[];
+  rejectReasons: Record<string, number>;
+  counts: RowCounts;
+  detections: Detection[];
+  /** Warnings in finish()'s order: day/month order of every source first, then each source's other warnings. */
+  dateWarnings: string[];
+  sourceWarnings: string[];
+}
+
+/** How a ledger of this profile is summarized. */
+export function summaryOptions(profile: Profile, hasMargin: boolean): SummarizeOptions {
+  const asOfDay = parseIsoDay(profile.asOf);
+  const calEnd = profile.calibrationEnd ? parseIsoDay(profile.calibrationEnd) : NaN;
+  return {
+    asOfDay, cutDay: Number.isFinite(calEnd) ? Math.min(calEnd, asOfDay) : asOfDay,
+    split: Number.isFinite(calEnd), margin: hasMargin, timeUnit: profile.timeUnit, retentionPeriod: profile.retentionPeriod,
+  };
+}
+
+/** The warnings about customers left without a summary. */
+export function summaryWarnings(noPurchase: number, lateFirst: number, profile: Profile): string[] {
+  const out: string[] = [];
+  if (noPurchase) out.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
+  if (lateFirst) out.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);
+  return out;
 }
 
 /** Money unit of the ledger: 1/10000 of the currency unit. */
@@ -286,6 +326,13 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     },
 
     finish() {
+      const r = this.finishLedger();
+      const { summaries, noPurchase, lateFirst } = summarizeLedger(r.ledger, r.ids, summaryOptions(profile, r.hasMargin));
+      const warnings = [...r.dateWarnings, ...r.sourceWarnings, ...summaryWarnings(noPurchase, lateFirst, profile)];
+      return { summaries, rejects: r.rejects, rejectReasons: r.rejectReasons, counts: r.counts, detections: r.detections, warnings };
+    },
+
+    finishLedger() {
       // The id index and the dedupe keys are not needed any more: free them before the summaries are built.
       finished = true;
       index.clear();
@@ -329,6 +376,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         counts.accepted--;
         ledger.cust[i] = -1;
       }
+      const dateWarnings = warnings.splice(0);
       for (const s of sources) {
         const w = s.idCheck?.settle();
         if (w) warnings.push(w);
@@ -342,14 +390,10 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         const u = unknownStatusWarning(s.name, s.statuses.unknown());
         if (u) warnings.push(u);
       }
-      const calEnd = profile.calibrationEnd ? parseIsoDay(profile.calibrationEnd) : NaN;
-      const { summaries, noPurchase, lateFirst } = summarizeLedger(ledger, ids, {
-        asOfDay, cutDay: Number.isFinite(calEnd) ? Math.min(calEnd, asOfDay) : asOfDay,
-        split: Number.isFinite(calEnd), margin: hasMargin, timeUnit: profile.timeUnit, retentionPeriod: profile.retentionPeriod,
-      });
-      if (noPurchase) warnings.push(`${noPurchase} customer(s) with only returns or cancellations have no purchase and no summary`);
-      if (lateFirst) warnings.push(`${lateFirst} customer(s) first bought after the calibration end ${profile.calibrationEnd} and are left out of the summaries`);
-      return { summaries, rejects: log.sorted(), rejectReasons: log.byReason, counts, detections: sources.map((s) => s.detection), warnings };
+      return {
+        ledger, ids, hasMargin, rejects: log.sorted(), rejectReasons: log.byReason, counts, detections: sources.map((s) => s.detection),
+        dateWarnings, sourceWarnings: warnings.splice(0),
+      };
     },
   };
 }

@@ -76,9 +76,9 @@ describe('PyramidStack', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: 2 } });
   });
 
-  it('runs the three handlers on nodejs22.x with tracing and the table, bucket and time zone in the environment', () => {
+  it('runs the handlers (upload, nightly, the eight fan-out stages) on nodejs22.x with tracing and the table, bucket and time zone in the environment', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
-    expect(fns.length).toBe(3);
+    expect(fns.length).toBe(11);
     for (const fn of fns) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Timeout).toBe(900);
@@ -123,9 +123,10 @@ describe('PyramidStack', () => {
 
   it('passes per-dataset profiles and memory to the functions', () => {
     const t = synth({ memorySize: 1024, profiles: { shop: { timeUnit: 'day' } } }).template;
-    const fns = Object.values(t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
-    for (const fn of fns) {
-      expect(fn.Properties.MemorySize).toBe(1024);
+    const fns = Object.entries(t.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs22.x' } }));
+    for (const [id, fn] of fns) {
+      // The fan-out's score step holds every customer of a large dataset: it always gets the most memory.
+      expect(fn.Properties.MemorySize).toBe(id.startsWith('FanoutScoreFunction') ? 10240 : 1024);
       expect(JSON.parse(fn.Properties.Environment.Variables.DATASET_PROFILES)).toEqual({ shop: { timeUnit: 'day' } });
     }
   });
@@ -133,6 +134,7 @@ describe('PyramidStack', () => {
   it('alarms on function errors, failed runs, stale datasets, failed nightly executions and dead-letter depth', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
     expect(alarms.filter((m) => m === 'Errors').length).toBe(3);
+    expect(alarms.filter((m) => m === 'ExecutionsFailed').length).toBe(2); // nightly and fan-out
     expect(alarms.filter((m) => m === 'ApproximateNumberOfMessagesVisible').length).toBe(2);
     expect(alarms).toContain('ExecutionsFailed');
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'FailedRuns', Namespace: 'CustomerPyramid', Dimensions: [{ Name: 'service', Value: 'customer-pyramid' }] });
@@ -140,7 +142,7 @@ describe('PyramidStack', () => {
   });
 
   it('rescores nightly one dataset per Lambda invocation: a Map state with retries and a catch per dataset', () => {
-    const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const machines = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.startsWith('Nightly')).map(([, m]) => m);
     expect(machines.length).toBe(1);
     const props = machines[0].Properties;
     expect(props.TracingConfiguration).toEqual({ Enabled: true });
@@ -164,6 +166,46 @@ describe('PyramidStack', () => {
     // The state machine may invoke the two nightly functions and nothing else.
     const sfnStatements = statementsFor(template, 'NightlyRole');
     expect(sfnStatements.filter((s) => actions(s).includes('lambda:InvokeFunction')).flatMap((s) => [s.Resource].flat()).map((r) => JSON.stringify(r)).join(' ')).not.toMatch(/UploadFunction/);
+  });
+
+  it('fans large datasets out on a Distributed Map state machine: S3 item readers, bounded concurrency, retry and catch on every task', () => {
+    const [props] = Object.entries(template.findResources('AWS::StepFunctions::StateMachine')).filter(([id]) => id.startsWith('Fanout')).map(([, m]) => m.Properties);
+    expect(props.TracingConfiguration).toEqual({ Enabled: true });
+    const parts = props.DefinitionString['Fn::Join'][1] as unknown[];
+    // References (function ARNs, the partition) sit inside JSON strings: put a placeholder in their place.
+    const definition = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'REF')).join(''));
+    expect(definition.StartAt).toBe('Plan');
+    type State = { Type: string; Retry?: { ErrorEquals: string[] }[]; Catch?: { ErrorEquals: string[]; Next: string }[]; ItemProcessor?: { ProcessorConfig: { Mode: string }; States: Record<string, State> }; ItemReader?: { Resource: string; ReaderConfig: { InputType: string }; Parameters: Record<string, string> }; MaxConcurrency?: number; ItemSelector?: unknown };
+    const all: [string, State][] = [];
+    const walk = (states: Record<string, State>) => { for (const [name, st] of Object.entries(states)) { all.push([name, st]); if (st.ItemProcessor) walk(st.ItemProcessor.States); } };
+    walk(definition.States);
+    const maps = all.filter(([, st]) => st.Type === 'Map');
+    expect(maps.map(([n]) => n).sort()).toEqual(['Partitions', 'Shards', 'Writes']);
+    for (const [name, map] of maps) {
+      expect(map.ItemProcessor!.ProcessorConfig.Mode, name).toBe('DISTRIBUTED');
+      expect(map.ItemReader!.Resource).toMatch(/s3:getObject/);
+      expect(map.ItemReader!.ReaderConfig.InputType).toBe('JSON');
+      expect(map.ItemReader!.Parameters).toEqual({ 'Bucket.$': '$.run.bucket', 'Key.$': name === 'Shards' ? '$.run.manifestKey' : '$.run.partitionsKey' });
+      expect(map.MaxConcurrency, name).toBeGreaterThan(1);
+      expect(map.ItemSelector).toEqual({ 'run.$': '$.run', 'item.$': '$$.Map.Item.Value' });
+      expect(map.Catch?.[0]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'RecordFailure' });
+    }
+    const taskStates = all.filter(([, st]) => st.Type === 'Task');
+    expect(taskStates.map(([n]) => n).sort()).toEqual(['Finish', 'MergePartition', 'Plan', 'ReadShard', 'RecordFailure', 'Score', 'ScoreInOneFunction', 'WritePartition']);
+    for (const [name, task] of taskStates) {
+      expect(task.Retry?.some((r) => r.ErrorEquals.includes('States.ALL')), name).toBe(true);
+      expect(task.Catch?.some((c) => c.ErrorEquals.includes('States.ALL')), name).toBe(true);
+    }
+    // A busy dataset (another run holds its lease) is waited for, not failed.
+    expect(definition.States.Plan.Retry.find((r: { ErrorEquals: string[] }) => r.ErrorEquals.includes('DatasetBusyError'))).toMatchObject({ MaxAttempts: 30, MaxDelaySeconds: 300 });
+    // Each stage's role touches only its own prefixes: the write stage reads runs/ and writes the table, nothing else.
+    const write = statementsFor(template, 'FanoutWriteFunctionServiceRole').filter((s) => !actions(s).every((a) => a.startsWith('xray:')));
+    expect(write.flatMap(actions).sort()).toEqual(['dynamodb:BatchWriteItem', 's3:GetObject']);
+    expect(JSON.stringify(write.find((s) => actions(s).includes('s3:GetObject'))!.Resource)).toMatch(/\/runs\/\*"/);
+    // The upload function may start this state machine, and the intermediate objects expire.
+    const upload = statementsFor(template, 'UploadFunctionServiceRole');
+    expect(upload.some((s) => actions(s).includes('states:StartExecution'))).toBe(true);
+    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 2 })]) } });
   });
 
   it('keeps the table safe and cheap to write: deletion protection, listing attributes only in the indexes; reports expire', () => {
