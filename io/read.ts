@@ -437,7 +437,8 @@ export function totalSize(inputs: Input[]): number | undefined {
   return n;
 }
 
-const addReasons = (to: Record<string, number>, from: Record<string, number>) => {
+/** Adds reject counts by reason into `to`. */
+export const addReasons = (to: Record<string, number>, from: Record<string, number>) => {
   for (const [k, v] of Object.entries(from)) to[k] = (to[k] ?? 0) + v;
 };
 
@@ -467,16 +468,20 @@ export async function loadDataset(
     if (!list?.length) continue;
     const ing = createIngest(kind, profile, onReject);
     for (const i of list) { await feedInput(i, ing as TableIngest<unknown>, kind, profile, progress); after(i); }
-    const r = ing.finish();
-    out.rejects.push(...r.rejects);
-    addReasons(out.rejectReasons, r.rejectReasons);
-    out.counts[kind] = r.counts;
-    out.detections.push(...r.detections);
-    out.warnings.push(...r.warnings);
-    if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
-    else out.surveys = (r as TableResult<'surveys'>).responses;
+    addTableResult(out, kind, ing.finish());
   }
   for (const d of out.detections) out.warnings.push(...(d.warnings ?? []));
   out.warnings.push(...t.warnings);
   return out;
+}
+
+/** Adds a finished master-data or survey table to a dataset: its rejects, counts, detections, warnings and rows. */
+export function addTableResult(out: Dataset, kind: 'customers' | 'surveys', r: TableResult<'customers'> | TableResult<'surveys'>): void {
+  out.rejects.push(...r.rejects);
+  addReasons(out.rejectReasons, r.rejectReasons);
+  out.counts[kind] = r.counts;
+  out.detections.push(...r.detections);
+  out.warnings.push(...r.warnings);
+  if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
+  else out.surveys = (r as TableResult<'surveys'>).responses;
 }

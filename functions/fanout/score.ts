@@ -20,7 +20,7 @@ import { summaryWarnings } from '../../core/ingest/transactions.ts';
 import { createIngest, type TableIngest, type TableResult } from '../../core/ingest/tables.ts';
 import { mergeSummaries } from '../../core/summary/summarize.ts';
 import { scoreCustomers } from '../../core/pipeline.ts';
-import { feedInput, type Dataset } from '../../io/read.ts';
+import { addReasons, addTableResult, feedInput, type Dataset } from '../../io/read.ts';
 import { BOM, csvLine, REJECT_HEADER, rejectRow } from '../../io/csv.ts';
 import { capReason, safeReason } from '../redact.ts';
 import { withRetry } from '../retry.ts';
@@ -36,9 +36,6 @@ import type { ShardMeta } from './shard.ts';
 
 const RECORD_RETRY = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 4000 };
 
-const addReasons = (to: Record<string, number>, from: Record<string, number>) => {
-  for (const [k, v] of Object.entries(from)) to[k] = (to[k] ?? 0) + v;
-};
 const byLine = (a: Reject, b: Reject) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1);
 
 /** rejects.csv of the run in a temporary file: header, then rows appended in the single run's order. */
@@ -81,14 +78,7 @@ async function readSmallTables(deps: RunDeps, sources: SourceRef[], profile: Pro
     if (!list.length) continue;
     const ing = createIngest(kind as TableKind, profile, onReject) as TableIngest<unknown>;
     for (const s of list) await feedInput({ name: s.key, stream: objectStream(deps.s3, deps.bucket, s, deps.retry, onFault), size: s.size }, ing, kind, profile);
-    const r = ing.finish() as TableResult<'customers'> | TableResult<'surveys'>;
-    out.rejects.push(...r.rejects);
-    addReasons(out.rejectReasons, r.rejectReasons);
-    out.counts[kind] = r.counts;
-    out.detections.push(...r.detections);
-    out.warnings.push(...r.warnings);
-    if (kind === 'customers') out.customers = (r as TableResult<'customers'>).records;
-    else out.surveys = (r as TableResult<'surveys'>).responses;
+    addTableResult(out, kind, ing.finish() as TableResult<'customers'> | TableResult<'surveys'>);
   }
 }
 
