@@ -199,7 +199,7 @@ function fastIso(s: string): number {
   if (n > 10) {
     const h = digit(s, 11) * 10 + digit(s, 12), mi = digit(s, 14) * 10 + digit(s, 15);
     const sec = n === 19 ? digit(s, 17) * 10 + digit(s, 18) : 0;
-    if (!(h < 24 && mi < 60 && sec < 60)) return NaN;
+    if (!validTime(h, mi, sec)) return NaN;
   }
   return civilToDay(y, m, d);
 }
