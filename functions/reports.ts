@@ -52,6 +52,11 @@ export function putCsv(target: ReportTarget, key: string, header: readonly strin
 /** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
 export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
 
+/** The run's warning when rejects.csv reached REJECTS_MAX_BYTES and `dropped` more rejects were only counted. */
+export function rejectsCapWarning(dropped: number): string {
+  return `rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${dropped} more rejects are only counted (rejectReasons in summary.json)`;
+}
+
 export interface TempRejects {
   writer: RejectWriter;
   upload(target: ReportTarget, key: string): Promise<void>;

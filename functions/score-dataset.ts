@@ -20,7 +20,7 @@ import { datasetSummary, scoreTable } from '../core/report/index.ts';
 import { loadDataset } from '../io/read.ts';
 import { renderReport } from '../io/report-html.ts';
 import { rejectsCsv } from '../io/csv.ts';
-import { putCsv, putStreamed, REJECTS_MAX_BYTES, tempRejects, type TempRejects } from './reports.ts';
+import { putCsv, putStreamed, rejectsCapWarning, tempRejects, type TempRejects } from './reports.ts';
 import { batchWrite, type BatchWriteOptions } from './batch-write.ts';
 import { customerDeletes, customerWrites } from './items.ts';
 import { capReason, safeReason } from './redact.ts';
@@ -201,7 +201,7 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
     timings.loadMs = now() - t;
     record.counts = data.counts;
     if (rejects.writer.dropped) {
-      data.warnings.push(`rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${rejects.writer.dropped} more rejects are only counted (rejectReasons in summary.json)`);
+      data.warnings.push(rejectsCapWarning(rejects.writer.dropped));
     }
     if (data.summaries.length === 0) {
       return await fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, rejects);

@@ -24,10 +24,11 @@ import { addReasons, addTableResult, feedInput, type Dataset } from '../../io/re
 import { BOM, csvLine, REJECT_HEADER, rejectRow } from '../../io/csv.ts';
 import { capReason, safeReason } from '../redact.ts';
 import { withRetry } from '../retry.ts';
+import { rejectsCapWarning } from '../reports.ts';
 import { reportKey } from '../s3-keys.ts';
 import { objectStream, SourceReadError, type SourceRef } from '../sources.ts';
 import { putRun } from '../store.ts';
-import { customerRequests, REJECTS_MAX_BYTES, writeReports, type RunDeps, type RunRecord, type RunResult } from '../score-dataset.ts';
+import { customerRequests, writeReports, type RunDeps, type RunRecord, type RunResult } from '../score-dataset.ts';
 import { runKeys } from './layout.ts';
 import { readMetas, type PartitionSummaries } from './merge.ts';
 import { getJson, putFile, putJson } from './objects.ts';
@@ -134,7 +135,7 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
     for (const d of data.detections) data.warnings.push(...(d.warnings ?? []));
     data.warnings.push(...tx.warnings);
     const dropped = metas.reduce((n, m) => n + m.dropped, 0);
-    if (dropped) data.warnings.push(`rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${dropped} more rejects are only counted (rejectReasons in summary.json)`);
+    if (dropped) data.warnings.push(rejectsCapWarning(dropped));
     timings.loadMs = now() - t;
     record.counts = data.counts;
     if (data.summaries.length === 0) {
