@@ -34,17 +34,36 @@ export function clv(
 }
 
 /** Σ_k (E(k) − E(k−1)) / (1 + d)^k over whole periods, plus a final partial one. */
-function discountedSum(E: (t: number) => number, horizon: number, d: number): number {
+function discountedSum(E: (t: number) => number, horizon: number, d: number, end?: { atHorizon: number }): number {
   const whole = Math.floor(horizon);
+  const powers = discountPowers(d, whole);
   let prev = 0;
   let sum = 0;
   for (let k = 1; k <= whole; k++) {
     const cur = E(k);
-    sum += (cur - prev) / Math.pow(1 + d, k);
+    sum += (cur - prev) / powers[k];
     prev = cur;
   }
-  if (horizon > whole) sum += (E(horizon) - prev) / Math.pow(1 + d, horizon);
+  if (horizon > whole) {
+    const cur = E(horizon);
+    sum += (cur - prev) / Math.pow(1 + d, horizon);
+    prev = cur;
+  }
+  // The last E asked for is E(horizon) (whole periods end at it when the horizon is whole).
+  if (end) end.atHorizon = horizon > whole || whole >= 1 ? prev : E(horizon);
   return sum;
+}
+
+/** (1 + d)^k for k = 0 … whole, kept for the last (d, whole): every customer's sum uses the same table. */
+let powersD = NaN;
+let powersTable = new Float64Array(0);
+function discountPowers(d: number, whole: number): Float64Array {
+  if (!Object.is(d, powersD) || powersTable.length !== Math.max(0, whole) + 1) {
+    powersTable = new Float64Array(Math.max(0, whole) + 1);
+    for (let k = 1; k <= whole; k++) powersTable[k] = Math.pow(1 + d, k);
+    powersD = d;
+  }
+  return powersTable;
 }
 
 // Per-model memo of the (x, T) factor; bounded, and a pure function of its key, so results never
@@ -65,9 +84,13 @@ export function discountedIfAlive(model: FactoredPurchaseModel, x: number, T: nu
   return v;
 }
 
-/** discountedIfAlive without its memo, for callers that already compute each (x, T) once (the intervals' draws). */
-export function discountedIfAliveOnce(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number): number {
-  return discountedSum((t) => model.expectedIfAlive(t, x, T), horizon, d);
+/**
+ * discountedIfAlive without its memo, for callers that already compute each (x, T) once (the
+ * intervals' draws, the scoring's distinct rows). `end`, when given, receives E[X(horizon) | alive],
+ * the sum's last term, so a caller that needs it too does not compute it again.
+ */
+export function discountedIfAliveOnce(model: FactoredPurchaseModel, x: number, T: number, horizon: number, d: number, end?: { atHorizon: number }): number {
+  return discountedSum((t) => model.expectedIfAlive(t, x, T), horizon, d, end);
 }
 
 /**

@@ -11,6 +11,7 @@
 import type { PurchaseModel } from '../types.ts';
 import { discountedIfAliveOnce } from './clv.ts';
 import { mulberry32 } from './random.ts';
+import { TupleSlots } from './slots.ts';
 import { purchaseModelFromParams, SPECS } from './purchase.ts';
 
 export interface IntervalOptions {
@@ -64,16 +65,14 @@ export function predictionIntervals(
   if (!L) return { skipped: 'the covariance matrix is not positive definite' };
   // Distinct rows, in first-seen order (rows arrive sorted by customer id, so this is deterministic).
   const slotOf = new Int32Array(rows.length);
-  const keys = new Map<string, number>();
+  const keys = new TupleSlots();
   const distinct: { frequency: number; recency: number; T: number }[] = [];
   const slotWeight: number[] = [];
   const slotCount: number[] = [];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const key = `${r.frequency},${r.recency},${r.T}`;
-    let s = keys.get(key);
-    if (s === undefined) {
-      keys.set(key, (s = distinct.length));
+    const s = keys.slotOf(r.frequency, r.recency, r.T);
+    if (s === distinct.length) {
       distinct.push({ frequency: r.frequency, recency: r.recency, T: r.T });
       slotWeight.push(0);
       slotCount.push(0);
@@ -84,14 +83,8 @@ export function predictionIntervals(
   }
   // Each distinct row's (x, T): the factors shared by rows alike in (x, T) are computed once per draw.
   const xtOf = new Int32Array(distinct.length);
-  const xtKeys = new Map<string, number>();
-  for (let s = 0; s < distinct.length; s++) {
-    const c = distinct[s];
-    const key = `${c.frequency},${c.T}`;
-    let k = xtKeys.get(key);
-    if (k === undefined) xtKeys.set(key, (k = xtKeys.size));
-    xtOf[s] = k;
-  }
+  const xtKeys = new TupleSlots();
+  for (let s = 0; s < distinct.length; s++) xtOf[s] = xtKeys.slotOf(distinct[s].frequency, distinct[s].T);
   const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
   const budget = o.budget ?? 0;
   if (budget > 0 && xtKeys.size * draws > budget) {
@@ -107,6 +100,7 @@ export function predictionIntervals(
   const xtExpected = new Float64Array(xtKeys.size);
   const xtDiscounted = new Float64Array(xtKeys.size);
   const mean = names.map((n) => Math.log(fit.params[n]));
+  const end = { atHorizon: 0 }; // E[X(horizon) | alive], the discounted sum's last term
   for (let d = 0; d < draws; d++) {
     const z = names.map(() => normal());
     const params: Record<string, number> = {};
@@ -123,8 +117,8 @@ export function predictionIntervals(
       const c = distinct[s];
       const k = xtOf[s];
       if (!xtDone[k]) {
-        xtExpected[k] = drawn.expectedIfAlive(o.horizon, c.frequency, c.T);
-        xtDiscounted[k] = discountedIfAliveOnce(drawn, c.frequency, c.T, o.horizon, o.discountPerPeriod);
+        xtDiscounted[k] = discountedIfAliveOnce(drawn, c.frequency, c.T, o.horizon, o.discountPerPeriod, end);
+        xtExpected[k] = end.atHorizon;
         xtDone[k] = 1;
       }
       const pa = drawn.pAlive(c.frequency, c.recency, c.T);
@@ -226,13 +220,13 @@ export function scoreIntervals(
   const delta = Math.log1p(o.discountPerPeriod);
   if (spec.dert) {
     const dert = new Float64Array(n);
-    const memo = new Map<string, number>();
+    const slots = new TupleSlots();
+    const found: number[] = [];
     for (let i = 0; i < n; i++) {
       const r = rows[i];
-      const key = `${r.frequency},${r.recency},${r.T}`;
-      let v = memo.get(key);
-      if (v === undefined) memo.set(key, (v = finite(spec.dert(model.fit.params, delta, r.frequency, r.recency, r.T))));
-      dert[i] = v;
+      const s = slots.slotOf(r.frequency, r.recency, r.T);
+      if (s === found.length) found.push(finite(spec.dert(model.fit.params, delta, r.frequency, r.recency, r.T)));
+      dert[i] = found[s];
     }
     out.dert = dert;
   }

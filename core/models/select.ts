@@ -13,9 +13,10 @@
  */
 import type { ModelSetting, PurchaseModelKind } from '../config.ts';
 import type { CustomerSummary, FitReport } from '../types.ts';
-import { compressSummaries } from './histogram.ts';
+import { compressSummaries, type Histogram } from './histogram.ts';
 import { paramsFinite } from './mle.ts';
 import { fitPurchaseModel, SPECS, type FactoredPurchaseModel } from './purchase.ts';
+import { TupleSlots } from './slots.ts';
 
 /** Share of each customer's observed history (first purchase → cut) held out for model selection. */
 export const OWN_HOLDOUT_SHARE = 0.2;
@@ -97,7 +98,8 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
     for (const k of AUTO) fit(k);
     const split = splitRows(rows);
     holdout = split.skipped ? { skipped: split.skipped } : { share: OWN_HOLDOUT_SHARE, customers: split.rows.length, meanLength: split.meanLength };
-    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, split.skipped ? undefined : split.rows)));
+    const holdoutRows = split.skipped ? undefined : calibration(split.rows);
+    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, holdoutRows)));
     const eligible = candidates.filter((c) => c.eligible);
     const byHoldout = !split.skipped && eligible.every((c) => c.holdoutError !== null);
     eligible.sort((x, y) => (byHoldout ? x.holdoutError! - y.holdoutError! : 0) || x.bic - y.bic);
@@ -132,6 +134,13 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
 }
 
 interface SplitRow { frequency: number; recency: number; T: number; holdout: number; length: number }
+/** The calibration rows and their histogram, built once for every candidate's refit. */
+interface Calibration { rows: SplitRow[]; histogram: () => Histogram }
+
+function calibration(rows: SplitRow[]): Calibration {
+  let h: Histogram | undefined;
+  return { rows, histogram: () => (h ??= compressSummaries(rows)) };
+}
 
 /** The calibration part of each customer's own history, or why there is no usable holdout. */
 function splitRows(rows: Rows): { rows: SplitRow[]; meanLength: number; skipped?: string } {
@@ -157,7 +166,7 @@ function splitRows(rows: Rows): { rows: SplitRow[]; meanLength: number; skipped?
   return { rows: out, meanLength };
 }
 
-function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, split: SplitRow[] | undefined): Candidate {
+function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, split: Calibration | undefined): Candidate {
   const spec = SPECS[kind];
   const f = m?.fit;
   const converged = !!f && f.converged && paramsFinite(f);
@@ -185,10 +194,11 @@ function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined
 }
 
 /** Refits on the calibration part and compares predicted with actual holdout purchases per calibration-frequency bucket. */
-function holdoutScore(kind: PurchaseModelKind, split: SplitRow[]): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
+function holdoutScore(kind: PurchaseModelKind, calib: Calibration): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
+  const split = calib.rows;
   let m: FactoredPurchaseModel;
   try {
-    m = fitPurchaseModel(kind, compressSummaries(split));
+    m = fitPurchaseModel(kind, calib.histogram());
   } catch {
     return undefined;
   }
@@ -197,12 +207,13 @@ function holdoutScore(kind: PurchaseModelKind, split: SplitRow[]): Pick<Candidat
   const pred = new Float64Array(TOP_BUCKET + 1);
   const act = new Float64Array(TOP_BUCKET + 1);
   // Predictions per distinct (x, t_x, T, length): customers alike share one evaluation.
-  const memo = new Map<string, number>();
+  const slots = new TupleSlots();
+  const found: number[] = [];
   for (const s of split) {
     const b = Math.min(TOP_BUCKET, s.frequency);
-    const key = `${s.frequency},${s.recency},${s.T},${s.length}`;
-    let e = memo.get(key);
-    if (e === undefined) memo.set(key, (e = m.expectedPurchases(s.length, s.frequency, s.recency, s.T)));
+    const slot = slots.slotOf(s.frequency, s.recency, s.T, s.length);
+    if (slot === found.length) found.push(m.expectedPurchases(s.length, s.frequency, s.recency, s.T));
+    const e = found[slot];
     n[b]++;
     pred[b] += Number.isFinite(e) ? e : 0;
     act[b] += s.holdout;

@@ -5,6 +5,9 @@
  */
 import type { PurchaseModel } from '../types.ts';
 import { clv as modelClv, pAliveAt, periodDiscountRate, scoreIntervals, type CustomerIntervals } from '../models/index.ts';
+import { discountedIfAliveOnce } from '../models/clv.ts';
+import type { FactoredPurchaseModel } from '../models/purchase.ts';
+import { TupleSlots } from '../models/slots.ts';
 import { isLost, valueIfAlive, DORMANT_MAX_PALIVE } from '../scores/consistency.ts';
 import type { FitStage } from './fit.ts';
 import type { ScoreInput } from './input.ts';
@@ -31,21 +34,47 @@ const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
 
 /** Predictions per distinct (x, t_x, T), in typed arrays indexed by slot, grown by doubling. */
 function modelCache(model: PurchaseModel, H: number, d: number) {
-  const slots = new Map<string, number>();
+  const slots = new TupleSlots();
   let p = new Float64Array(256), e = new Float64Array(256), c = new Float64Array(256);
   const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
+  const ifAlive = factoredByXT(model, H, d);
   return (x: number, tx: number, T: number) => {
-    const key = `${x},${tx},${T}`;
-    let slot = slots.get(key);
-    if (slot === undefined) {
-      slot = slots.size;
-      slots.set(key, slot);
+    const known = slots.size;
+    const slot = slots.slotOf(x, tx, T);
+    if (slot === known) {
       if (slot >= p.length) { p = grow(p); e = grow(e); c = grow(c); }
-      p[slot] = finite(model.pAlive(x, tx, T));
-      e[slot] = finite(model.expectedPurchases(H, x, tx, T));
-      c[slot] = finite(modelClv(model, 1, { frequency: x, recency: tx, T }, { horizon: H, discountPerPeriod: d, margin: 1 }));
+      if (ifAlive) {
+        // E[X(H)] = P(alive) · E[X(H) | alive] and CLV = P(alive) · Σ discounted E[ΔX | alive], as
+        // model.expectedPurchases and models/clv.ts compute them, with the (x, T) factors shared.
+        const pa = model.pAlive(x, tx, T);
+        const f = ifAlive(x, T);
+        p[slot] = finite(pa);
+        e[slot] = finite(H > 0 ? pa * f.atHorizon : 0);
+        c[slot] = finite(H > 0 ? pa * f.discounted : 0);
+      } else {
+        p[slot] = finite(model.pAlive(x, tx, T));
+        e[slot] = finite(model.expectedPurchases(H, x, tx, T));
+        c[slot] = finite(modelClv(model, 1, { frequency: x, recency: tx, T }, { horizon: H, discountPerPeriod: d, margin: 1 }));
+      }
     }
     return { pAlive: p[slot], purchases: e[slot], perUnitClv: c[slot] };
+  };
+}
+
+/** For models that factor E[X(t)] = P(alive) · E[X(t) | alive]: per distinct (x, T), E[X(H) | alive] and its discounted sum. */
+function factoredByXT(model: PurchaseModel, H: number, d: number) {
+  const factored = (model as Partial<FactoredPurchaseModel>).expectedIfAlive ? (model as FactoredPurchaseModel) : undefined;
+  if (!factored) return undefined;
+  const slots = new TupleSlots();
+  const found: { atHorizon: number; discounted: number }[] = [];
+  return (x: number, T: number) => {
+    const slot = slots.slotOf(x, T);
+    if (slot === found.length) {
+      const end = { atHorizon: 0 };
+      const discounted = discountedIfAliveOnce(factored, x, T, H, d, end);
+      found.push({ atHorizon: end.atHorizon, discounted });
+    }
+    return found[slot];
   };
 }
 

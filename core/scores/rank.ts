@@ -9,6 +9,13 @@ export function orderDesc(values: ArrayLike<number>, ids: ArrayLike<string>): In
   const n = values.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
+  if (strictlyAscending(ids)) {
+    // Ids already in order (the pipeline sorts customers by id): the index breaks ties the same way.
+    return idx.sort((a, b) => {
+      const d = values[b] - values[a];
+      return d !== 0 ? d : a - b;
+    });
+  }
   idx.sort((a, b) => {
     const d = values[b] - values[a];
     if (d !== 0) return d;
@@ -17,6 +24,11 @@ export function orderDesc(values: ArrayLike<number>, ids: ArrayLike<string>): In
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
   return idx;
+}
+
+function strictlyAscending(ids: ArrayLike<string>): boolean {
+  for (let i = 1; i < ids.length; i++) if (!(ids[i - 1] < ids[i])) return false;
+  return true;
 }
 
 /** For each item, the 0-based position (in `order`) of the last item with the same value. */

@@ -60,6 +60,14 @@ export interface RfmScores {
 /** Quantile-rank scores 1..bins where larger `values` are better. */
 export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Array {
   const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  if (n > 0 && !Number.isNaN(sorted[n - 1])) {
+    // A score depends only on where its group of equal values starts: the first position of the
+    // value in the sorted values (the numeric sort is much faster than sorting indices by comparator).
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = Math.floor((firstAtLeast(sorted, values[i]) * bins) / n) + 1;
+    return out;
+  }
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   idx.sort((a, b) => values[a] - values[b]);
@@ -70,6 +78,17 @@ export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Ar
     out[idx[p]] = Math.floor((groupStart * bins) / n) + 1;
   }
   return out;
+}
+
+/** The first position in ascending `sorted` whose value is not below `v`. */
+function firstAtLeast(sorted: Float64Array, v: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Score = 1 + number of ascending `cuts` that `value` reaches (value ≥ cut). */

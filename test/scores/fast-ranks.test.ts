@@ -1,0 +1,52 @@
+/**
+ * The ranking fast paths give what the plain definitions give: quantile scores from the sorted values
+ * (instead of sorting indices), and the value order with index tie-breaks when ids are in order.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { quantileScores } from '../../core/scores/rfm.ts';
+import { orderDesc } from '../../core/scores/rank.ts';
+
+/** Quantile scores by the definition: indices sorted by value, each group scored by where it starts. */
+function quantileByDefinition(values: number[], bins: number): number[] {
+  const n = values.length;
+  const idx = values.map((_, i) => i).sort((a, b) => values[a] - values[b]);
+  const out = new Array<number>(n);
+  let groupStart = 0;
+  for (let p = 0; p < n; p++) {
+    if (p > 0 && values[idx[p]] !== values[idx[p - 1]]) groupStart = p;
+    out[idx[p]] = Math.floor((groupStart * bins) / n) + 1;
+  }
+  return out;
+}
+
+/** Few distinct values, so ties are common; ±0 and infinities included. */
+const value = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom(0, -0, Infinity, -Infinity, 0.5), fc.double({ noNaN: true }));
+
+describe('ranking fast paths', () => {
+  it('quantile scores equal the definition for any finite or infinite values', () => {
+    fc.assert(fc.property(fc.array(value, { maxLength: 300 }), fc.integer({ min: 2, max: 10 }), (vs, bins) => {
+      expect([...quantileScores(vs, bins)]).toEqual(quantileByDefinition(vs, bins));
+    }), { numRuns: 500 });
+  });
+
+  it('orderDesc with ids in order equals the order with ids compared', () => {
+    fc.assert(fc.property(fc.array(value, { maxLength: 300 }), (vs) => {
+      const ids = vs.map((_, i) => `c${String(i).padStart(4, '0')}`);
+      const byIds = vs.map((_, i) => i).sort((a, b) => {
+        const d = vs[b] - vs[a];
+        if (d !== 0) return d;
+        return ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0;
+      });
+      expect([...orderDesc(vs, ids)]).toEqual(byIds);
+      // Ids out of order take the comparing path: the same definition.
+      const shuffled = [...ids].reverse();
+      const byShuffled = vs.map((_, i) => i).sort((a, b) => {
+        const d = vs[b] - vs[a];
+        if (d !== 0) return d;
+        return shuffled[a] < shuffled[b] ? -1 : shuffled[a] > shuffled[b] ? 1 : 0;
+      });
+      expect([...orderDesc(vs, shuffled)]).toEqual(byShuffled);
+    }), { numRuns: 500 });
+  });
+});
