@@ -9,6 +9,7 @@ import { label } from '../../core/labels.ts';
 import { oneYearHorizon } from '../../core/time-units.ts';
 import { isoToDay, scoreTable } from '../../core/report/index.ts';
 import { parseAmount } from '../../core/amounts.ts';
+import { yesNo as yesNoWord } from '../../core/yesno.ts';
 import { assignTiers } from '../../core/scores/tiers.ts';
 import { reconciledSegment, isLost } from '../../core/scores/consistency.ts';
 import { periodRetention } from '../../core/scores/retention.ts';
@@ -188,16 +189,10 @@ export function PYRAMID_CSAT(scores: unknown): number | string {
   return csat;
 }
 
-const YES = new Set(['yes', 'y', 'true', '1', '是', '会', '愿意', '是的']);
-const NO = new Set(['no', 'n', 'false', '0', '否', '不会', '不愿意', '不是']);
-
 function yesNo(fn: string, name: string, v: unknown): (boolean | undefined)[] {
   return column(v, name, fn).map((c, i) => {
-    if (c === null || c === undefined || c === '') return undefined;
-    if (typeof c === 'boolean') return c;
-    const s = String(c).trim().toLowerCase();
-    if (YES.has(s)) return true;
-    if (NO.has(s)) return false;
+    const answer = yesNoWord(c);
+    if (answer !== null) return answer;
     throw new ArgError(`${fn}: ${name} row ${i + 1} must be yes or no, got ${JSON.stringify(c)}`);
   });
 }

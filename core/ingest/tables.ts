@@ -12,6 +12,7 @@ import { looksLikeHeader, planColumns, requireRoles, type ColumnPlan } from './c
 import { createTransactionIngest, type TransactionIngestResult } from './transactions.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
 import { byId } from '../summary/summarize.ts';
+import { yesNo } from '../yesno.ts';
 
 /** `rejects` holds the first `profile.rejectExamples` rejects; `rejectReasons` counts all of them by reason. `detection` merges every source's columns (kept for existing callers); `detections` has one per source. */
 export interface CustomersIngestResult { records: CustomerRecord[]; rejects: Reject[]; rejectReasons: Record<string, number>; counts: RowCounts; detection: Detection; detections: Detection[]; warnings: string[] }
@@ -155,16 +156,9 @@ export function createCustomerIngest(profile: Profile, onReject?: RejectSink): T
   };
 }
 
-const YES = new Set(['yes', 'y', 'true', '1', '是', '会', '愿意', '对', 'ja', 'oui', 'si', 'sí']);
-const NO = new Set(['no', 'n', 'false', '0', '否', '不会', '不', '不愿意', 'nein', 'non']);
-
-function yesNo(c: Cell): boolean | undefined | null {
-  if (typeof c === 'boolean') return c;
-  const t = text(c).toLowerCase();
-  if (t === '') return undefined;
-  if (YES.has(t)) return true;
-  if (NO.has(t)) return false;
-  return null;
+/** A yes/no cell (core/yesno.ts); missing-value tokens (`NA`, …) read as blank. */
+function yesNoCell(c: Cell): boolean | undefined | null {
+  return typeof c === 'boolean' ? c : yesNo(text(c));
 }
 
 /**
@@ -204,7 +198,7 @@ export function createSurveyIngest(profile: Profile, onReject?: RejectSink): Tab
       for (const role of ['willReturn', 'willRecommend'] as const) {
         const i = index[role];
         if (i === undefined) continue;
-        const v = yesNo(cells[i]);
+        const v = yesNoCell(cells[i]);
         if (v === null) { b.reject(line, names[role], 'bad-answer', 'Not a yes/no answer', cells[i]); return; }
         if (v !== undefined) r[role] = v;
       }

@@ -192,6 +192,13 @@ describe('custom functions in the sandbox', () => {
     expect((g.PYRAMID_SATISFACTION(csat, nps, ret, rec, 'zh-CN') as string[][])[3][0]).toBe('我满意，不仅我会来，还会推荐朋友来');
   });
 
+  it('PYRAMID_SATISFACTION reads every yes/no word the survey files accept (one word list)', () => {
+    const { g } = sandbox();
+    const words = [['对'], ['ja'], ['oui'], ['是的'], ['不'], ['nein'], ['不是'], [true]];
+    const csat = words.map(() => [5]);
+    expect(g.PYRAMID_SATISFACTION(csat, '', words, '')).toEqual([[2], [2], [2], [2], [1], [1], [1], [2]]);
+  });
+
   it('PYRAMID_TIER returns one tier per input row, blanks stay blank', () => {
     const { g } = sandbox();
     const values: (number | string)[][] = Array.from({ length: 20 }, (_, i) => [100 - i]);
