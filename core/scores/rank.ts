@@ -46,9 +46,36 @@ export function tieEnd(values: ArrayLike<number>, order: Int32Array): Int32Array
 /** Top percentile of each item: 100 × (position of the last tied item + 1) / n; the best of 100 has 1. */
 export function topPercentiles(values: ArrayLike<number>, ids: ArrayLike<string>): Float64Array {
   const n = values.length;
+  const out = new Float64Array(n);
+  const sorted = sortedCopy(values);
+  if (sorted) {
+    // The last tied item's position + 1 is the number of values at or above the item's value: no
+    // order of the items (and no id comparison) is needed.
+    for (let i = 0; i < n; i++) out[i] = (100 * (n - firstAtLeast(sorted, values[i]))) / n;
+    return out;
+  }
   const order = orderDesc(values, ids);
   const end = tieEnd(values, order);
-  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = (100 * (end[i] + 1)) / n;
   return out;
+}
+
+/** The values sorted ascending, or undefined when one is NaN (NaN has no place in an order). */
+export function sortedCopy(values: ArrayLike<number>): Float64Array | undefined {
+  const n = values.length;
+  const sorted = new Float64Array(n);
+  for (let i = 0; i < n; i++) sorted[i] = values[i];
+  sorted.sort();
+  return n > 0 && Number.isNaN(sorted[n - 1]) ? undefined : sorted;
+}
+
+/** The first position in ascending `sorted` whose value is not below `v`. */
+export function firstAtLeast(sorted: Float64Array, v: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -7,6 +7,7 @@
  * Custom cut points replace quantiles: score = 1 + number of cuts the value reaches (for R, cuts
  * are day counts and score = 1 + number of cuts the days-ago value is at or below, cuts descending).
  */
+import { firstAtLeast, sortedCopy } from './rank.ts';
 
 export type RfmSegment =
   | 'champions' | 'loyal' | 'potentialLoyalist' | 'new' | 'promising' | 'needAttention'
@@ -60,8 +61,8 @@ export interface RfmScores {
 /** Quantile-rank scores 1..bins where larger `values` are better. */
 export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Array {
   const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  if (n > 0 && !Number.isNaN(sorted[n - 1])) {
+  const sorted = sortedCopy(values);
+  if (sorted) {
     // A score depends only on where its group of equal values starts: the first position of the
     // value in the sorted values (the numeric sort is much faster than sorting indices by comparator).
     const out = new Uint8Array(n);
@@ -78,17 +79,6 @@ export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Ar
     out[idx[p]] = Math.floor((groupStart * bins) / n) + 1;
   }
   return out;
-}
-
-/** The first position in ascending `sorted` whose value is not below `v`. */
-function firstAtLeast(sorted: Float64Array, v: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Score = 1 + number of ascending `cuts` that `value` reaches (value ≥ cut). */

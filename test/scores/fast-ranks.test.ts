@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quantileScores } from '../../core/scores/rfm.ts';
-import { orderDesc } from '../../core/scores/rank.ts';
+import { orderDesc, topPercentiles } from '../../core/scores/rank.ts';
 
 /** Quantile scores by the definition: indices sorted by value, each group scored by where it starts. */
 function quantileByDefinition(values: number[], bins: number): number[] {
@@ -47,6 +47,22 @@ describe('ranking fast paths', () => {
         return shuffled[a] < shuffled[b] ? -1 : shuffled[a] > shuffled[b] ? 1 : 0;
       });
       expect([...orderDesc(vs, shuffled)]).toEqual(byShuffled);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('top percentiles', () => {
+  it('equal the position of the last tied item in the id order, for any values', () => {
+    fc.assert(fc.property(fc.array(value, { maxLength: 300 }), (vs) => {
+      const ids = vs.map((_, i) => `c${(i * 7919) % 1009}-${i}`);
+      const order = vs.map((_, i) => i).sort((a, b) => vs[b] - vs[a] || (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+      const want = new Array<number>(vs.length);
+      let groupEnd = vs.length - 1;
+      for (let p = vs.length - 1; p >= 0; p--) {
+        if (p < vs.length - 1 && vs[order[p]] !== vs[order[p + 1]]) groupEnd = p;
+        want[order[p]] = (100 * (groupEnd + 1)) / vs.length;
+      }
+      expect([...topPercentiles(vs, ids)]).toEqual(want);
     }), { numRuns: 500 });
   });
 });
