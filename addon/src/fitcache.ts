@@ -14,7 +14,7 @@ import './gas.ts';
 export const CACHE_SECONDS = 6 * 3600;
 export const CACHE_VALUE_LIMIT = 100 * 1024;
 /** Bumped when what a fit stores changes, so an old entry is never read as a new one. */
-const VERSION = 3;
+const VERSION = 4;
 
 /**
  * Two independent 32-bit multiplicative hashes → 16 hex digits. Fed 32-bit words: a small
@@ -44,6 +44,16 @@ function hasher() {
       word(s.length);
       for (let i = 0; i < s.length; i++) word(s.charCodeAt(i));
     },
+    /** A field name: the same few names come in every summary, so each is hashed to one word once. */
+    key(k: string) {
+      let w = keyWords.get(k);
+      if (w === undefined) {
+        w = textWord(k);
+        if (keyWords.size < 1000) keyWords.set(k, w);
+      }
+      word(0x7ff80002); // tag: a field name
+      word(w);
+    },
     hex: () => (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0'),
   };
 }
@@ -52,6 +62,14 @@ function hasher() {
  * Everything the fit may read: every field of every customer's summary, in id order (the models
  * read (x, t_x, T) and spend; a model choice may read more of the history), and the fit settings.
  */
+const keyWords = new Map<string, number>();
+/** One 32-bit word for a text (FNV-1a over its UTF-16 units). */
+function textWord(s: string): number {
+  let w = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) w = Math.imul(w ^ s.charCodeAt(i), 0x01000193);
+  return w ^ s.length;
+}
+
 export function fitFingerprint(input: ScoreInput): string {
   const h = hasher();
   const p: Profile = input.profile;
@@ -75,7 +93,7 @@ function hashValue(h: ReturnType<typeof hasher>, v: unknown): void {
     for (let i = 0; i < a.length; i++) hashValue(h, a[i]);
   } else if (v !== null && typeof v === 'object') {
     for (const k in v) {
-      h.text(k);
+      h.key(k);
       hashValue(h, (v as Record<string, unknown>)[k]);
     }
   } else h.text(String(v));
