@@ -97,8 +97,16 @@ export function valueIfAlive(clv: number, modelPAlive: number, ifZero: number): 
 
 /** Rule 6: the `size` customers with the largest value at risk among those not at low risk. */
 export function churnWarnings(customers: readonly CustomerScore[], size: number): ChurnWarning[] {
-  return customers
-    .filter((c) => c.churnRisk !== 'low' && c.valueAtRisk > 0)
+  const atRisk = customers.filter((c) => c.churnRisk !== 'low' && c.valueAtRisk > 0);
+  // Only the `size` largest values can make the list: keep those at or above the size-th largest
+  // (found by a numeric sort of the values alone), then order just them.
+  let top = atRisk;
+  if (size >= 0 && atRisk.length > size) {
+    const values = Float64Array.from(atRisk, (c) => c.valueAtRisk).sort();
+    const floor = size > 0 ? values[values.length - size] : Infinity;
+    top = atRisk.filter((c) => c.valueAtRisk >= floor);
+  }
+  return top
     .sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, size)
     .map((c) => ({

@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quantileScores } from '../../core/scores/rfm.ts';
 import { orderDesc, topPercentiles } from '../../core/scores/rank.ts';
+import { churnWarnings } from '../../core/scores/consistency.ts';
+import type { CustomerScore } from '../../core/types.ts';
 
 /** Quantile scores by the definition: indices sorted by value, each group scored by where it starts. */
 function quantileByDefinition(values: number[], bins: number): number[] {
@@ -63,6 +65,25 @@ describe('top percentiles', () => {
         want[order[p]] = (100 * (groupEnd + 1)) / vs.length;
       }
       expect([...topPercentiles(vs, ids)]).toEqual(want);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('churn warnings', () => {
+  it('list the same customers in the same order as sorting everyone', () => {
+    const customer = fc.record({
+      id: fc.string({ maxLength: 4 }),
+      churnRisk: fc.constantFrom('low', 'medium', 'high', 'lost'),
+      valueAtRisk: fc.oneof(fc.constantFrom(0, 1, 2, 5), fc.double({ min: -10, max: 100, noNaN: true })),
+    });
+    fc.assert(fc.property(fc.uniqueArray(customer, { selector: (c) => c.id, maxLength: 120 }), fc.integer({ min: 0, max: 30 }), (cs, size) => {
+      const full = cs.map((c) => ({ ...c, tier: 'gold', clv: 1, pAlive: 0.5, valueIfAlive: 2 })) as unknown as CustomerScore[];
+      const want = [...full]
+        .filter((c) => c.churnRisk !== 'low' && c.valueAtRisk > 0)
+        .sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+        .slice(0, size)
+        .map((c) => c.id);
+      expect(churnWarnings(full, size).map((w) => w.id)).toEqual(want);
     }), { numRuns: 500 });
   });
 });
