@@ -34,6 +34,16 @@ describe('built Code.js', () => {
     expect(ast.body.some((n) => n.type === 'ImportDeclaration' || n.type.startsWith('Export'))).toBe(false);
   });
 
+  it('reads no global in the models\' inner loops: Infinity is written 1 / 0, Math and typed arrays are bundle-local', () => {
+    // A free global is slow where the global object is proxied (node:vm, where Infinity alone made
+    // the fits several times slower); builtins.ts and build.ts's minifySyntax keep them local.
+    const names = new Set<string>();
+    for (const t of acorn.tokenizer(code, { ecmaVersion: 2020 })) if (t.type.label === 'name') names.add(String((t as { value?: unknown }).value));
+    expect(names.has('Infinity')).toBe(false);
+    expect(code).toMatch(/\bM = globalThis\.Math\b/);
+    expect(code).toMatch(/\bF64 = globalThis\.Float64Array\b/);
+  });
+
   it('exposes exactly the public entry points as top-level functions, custom ones with @customfunction', () => {
     const comments: acorn.Comment[] = [];
     const ast = acorn.parse(code, { ecmaVersion: 2020, sourceType: 'script', onComment: comments }) as unknown as acorn.Program;
