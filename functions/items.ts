@@ -19,22 +19,26 @@ import { sha256 } from './run-id.ts';
 import { customerKey, idOfSk, segmentKey, tierKey } from './table.ts';
 
 /** Bump when the item layout changes, so every item is rewritten once in the new layout. */
-export const ITEM_FORMAT = 'v3';
+export const ITEM_FORMAT = 'v4';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 const num = (x: number | null | undefined, digits?: number): AttributeValue | undefined =>
   typeof x === 'number' && Number.isFinite(x) ? { N: String(digits === undefined ? x : round(x, digits)) } : undefined;
 
 /**
- * Listing precision of money predictions (CLV): two significant digits, in whole currency units
- * (1,234.56 → 1,200; 87.3 → 87; 0.4 → 0). Enough to order and filter a listing; small enough a
- * grid that a day's drift rarely crosses it.
+ * Listing precision of money predictions (CLV), in whole currency units: steps of 1, 2 or 5 in the
+ * second significant digit, as the value's first digits are 10–19, 20–49 or 50–99 (1,234.56 → 1,200;
+ * 2,345 → 2,400; 87.3 → 85; 9.6 → 10; 0.4 → 0). Every listed value is within 5 % of the exact one
+ * (the worst case of two significant digits), on a grid of 35 steps a decade instead of 90, so a
+ * day's drift crosses a step about half as often (docs/serverless.md, "Rough monthly cost").
  */
 export function listingMoney(x: number): number {
   const a = Math.abs(x);
   if (!Number.isFinite(x) || a < 10) return Math.round(x) + 0; // + 0: no -0
-  const step = 10 ** (Math.floor(Math.log10(a)) - 1);
-  return Math.sign(x) * Math.round(a / step) * step;
+  const unit = 10 ** (Math.floor(Math.log10(a)) - 1);
+  const m = a / unit; // 10 ≤ m < 100: the first two digits
+  const step = m < 20 ? 1 : m < 50 ? 2 : 5;
+  return Math.sign(x) * Math.round(m / step) * step * unit;
 }
 /** Listing precision of probabilities (P(alive)): one decimal. */
 export const listingProbability = (p: number) => Math.round(p * 10) / 10;

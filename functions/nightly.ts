@@ -2,8 +2,11 @@
  * Nightly rescoring, one dataset per invocation. EventBridge Scheduler starts a Step Functions
  * state machine (infra/stack.ts): `listHandler` names the datasets and the as-of day, a Map state
  * calls `scoreHandler` once per dataset with its own retries, and a dataset that fails, hangs or
- * runs out of memory is caught there without holding up the others. `runNightly` does the same
- * locally: the same handlers, one call per dataset.
+ * runs out of memory is caught there without holding up the others. A dataset whose transaction
+ * files reach the fan-out threshold is not scored in that one invocation: it starts the fan-out
+ * state machine (as an upload of it does), whose execution name — dataset, sources, day — makes a
+ * second start of the same run a no-op. `runNightly` does the same locally: the same handlers, one
+ * call per dataset, large ones through the local fan-out.
  */
 import type { Context } from 'aws-lambda';
 import { todayIn } from './as-of.ts';
@@ -11,12 +14,21 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger, metrics, recordRun, withLambdaContext } from './observability.ts';
 import { readLatest } from './store.ts';
 import { listDatasets, scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
-import { envDeps } from './upload.ts';
+import { envDeps, envFanout } from './upload.ts';
+import { largeSources, type FanoutStarter } from './fanout/start.ts';
 
 export interface NightlyPlan { asOf: string; datasets: string[] }
 export interface NightlyItem { dataset: string; asOf: string }
 /** What one dataset's scoring reports to the state machine (small: state payloads are capped at 256 KB). */
-export interface NightlyOutcome { dataset: string; runId: string; status: RunResult['status']; customers: number; written: number; reason?: string }
+export interface NightlyOutcome {
+  dataset: string;
+  runId: string;
+  /** `started`: handed to the fan-out state machine, which records the run itself. */
+  status: RunResult['status'] | 'started';
+  customers: number;
+  written: number;
+  reason?: string;
+}
 
 export async function planNightly(deps: RunDeps, asOf: string): Promise<NightlyPlan> {
   return { asOf, datasets: await listDatasets(deps.s3, deps.bucket, deps.retry) };
@@ -39,21 +51,31 @@ export async function staleDatasets(deps: RunDeps, plan: NightlyPlan): Promise<{
   return stale;
 }
 
-/** Score one dataset; transient faults and a busy dataset throw, so the Map state's retry policy applies. */
-export async function scoreOne(deps: RunDeps, item: NightlyItem, owner?: string): Promise<NightlyOutcome> {
-  const run = await scoreDataset({ ...deps, owner }, item.dataset, item.asOf, 'nightly');
+/**
+ * Score one dataset, or start its fan-out when it is above the threshold; transient faults and a
+ * busy dataset throw, so the Map state's retry policy applies.
+ */
+export async function scoreOne(deps: RunDeps, item: NightlyItem, owner?: string, fanout?: FanoutStarter): Promise<NightlyOutcome> {
+  const large = fanout && await largeSources(deps, item.dataset, fanout.minBytes);
+  const run = large
+    ? await fanout!.start(item.dataset, item.asOf, 'nightly', large)
+    : await scoreDataset({ ...deps, owner }, item.dataset, item.asOf, 'nightly');
+  if (!run) {
+    logger.info('handed to the fan-out state machine', { dataset: item.dataset });
+    return { dataset: item.dataset, runId: '', status: 'started', customers: 0, written: 0 };
+  }
   recordRun(run);
   return { dataset: run.dataset, runId: run.runId, status: run.status, customers: run.customers, written: run.written, ...(run.reason ? { reason: run.reason } : {}) };
 }
 
 /** The local stand-in for the state machine: each dataset scored on its own; failures collected, never blocking the rest. */
-export async function runNightly(deps: RunDeps, asOf: string): Promise<{ outcomes: NightlyOutcome[]; errors: { dataset: string; error: string }[] }> {
+export async function runNightly(deps: RunDeps, asOf: string, fanout?: FanoutStarter): Promise<{ outcomes: NightlyOutcome[]; errors: { dataset: string; error: string }[] }> {
   const plan = await planNightly(deps, asOf);
   const outcomes: NightlyOutcome[] = [];
   const errors: { dataset: string; error: string }[] = [];
   for (const dataset of plan.datasets) {
     try {
-      outcomes.push(await scoreOne(deps, { dataset, asOf: plan.asOf }));
+      outcomes.push(await scoreOne(deps, { dataset, asOf: plan.asOf }, undefined, fanout));
     } catch (e) {
       logger.error('nightly scoring failed', { dataset, error: { name: (e as Error).name, message: (e as Error).message } });
       errors.push({ dataset, error: (e as Error).message });
@@ -63,6 +85,7 @@ export async function runNightly(deps: RunDeps, asOf: string): Promise<{ outcome
 }
 
 let deps: RunDeps | undefined;
+let fanout: FanoutStarter | undefined;
 /** First state: the day to score as of (in the business's time zone) and every dataset under uploads/. */
 export const listHandler = withLambdaContext(async (): Promise<NightlyPlan> => {
   deps ??= envDeps();
@@ -76,5 +99,6 @@ export const listHandler = withLambdaContext(async (): Promise<NightlyPlan> => {
 /** Map iteration: one dataset. */
 export const scoreHandler = withLambdaContext(async (item: NightlyItem, context: Context): Promise<NightlyOutcome> => {
   deps ??= envDeps();
-  return scoreOne(deps, item, context?.awsRequestId);
+  fanout ??= envFanout();
+  return scoreOne(deps, item, context?.awsRequestId, fanout);
 });

@@ -52,9 +52,11 @@ export function putCsv(target: ReportTarget, key: string, header: readonly strin
 /** Largest rejects.csv a run writes (to the function's temporary disk, then streamed to S3); further rejects are only counted. */
 export const REJECTS_MAX_BYTES = 256 * 1024 * 1024;
 
-/** The run's warning when rejects.csv reached REJECTS_MAX_BYTES and `dropped` more rejects were only counted. */
-export function rejectsCapWarning(dropped: number): string {
-  return `rejects.csv stops at ${REJECTS_MAX_BYTES / 1048576} MB: ${dropped} more rejects are only counted (rejectReasons in summary.json)`;
+const capText = (bytes: number) => (bytes >= 1048576 ? `${+(bytes / 1048576).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`);
+
+/** The run's warning when rejects.csv reached its cap (REJECTS_MAX_BYTES by default) and `dropped` more rejects were only counted. */
+export function rejectsCapWarning(dropped: number, maxBytes = REJECTS_MAX_BYTES): string {
+  return `rejects.csv stops at ${capText(maxBytes)}: ${dropped} more rejects are only counted (rejectReasons in summary.json)`;
 }
 
 export interface TempRejects {
@@ -64,10 +66,10 @@ export interface TempRejects {
 }
 
 /** rejects.csv in a temporary file, filled as the ingest finds rejects and uploaded as a stream. */
-export function tempRejects(bom: boolean): TempRejects {
+export function tempRejects(bom: boolean, maxBytes = REJECTS_MAX_BYTES): TempRejects {
   const dir = mkdtempSync(join(tmpdir(), 'pyramid-rejects-'));
   const path = join(dir, 'rejects.csv');
-  const writer = openRejectWriter(path, { maxBytes: REJECTS_MAX_BYTES, bom });
+  const writer = openRejectWriter(path, { maxBytes, bom });
   return {
     writer,
     async upload(target, key) {

@@ -52,6 +52,8 @@ export interface RunDeps {
   owner?: string;
   /** How long a lease lasts; longer than the function timeout. Default 16 minutes. */
   leaseMs?: number;
+  /** Cap of a run's rejects.csv (default REJECTS_MAX_BYTES); further rejects are only counted. */
+  rejectsMaxBytes?: number;
 }
 
 export interface RunRecord {
@@ -178,7 +180,7 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
 
   let t = now();
   let data: Awaited<ReturnType<typeof loadDataset>>;
-  const rejects = tempRejects(profile.bom ?? true);
+  const rejects = tempRejects(profile.bom ?? true, deps.rejectsMaxBytes);
   try {
     let readFault: SourceReadError | undefined;
     const byKind = (kind: TableKind) => sources.filter((s) => s.kind === kind)
@@ -201,7 +203,7 @@ async function scoreOnce(deps: RunDeps, lease: Lease, dataset: string, asOf: str
     timings.loadMs = now() - t;
     record.counts = data.counts;
     if (rejects.writer.dropped) {
-      data.warnings.push(rejectsCapWarning(rejects.writer.dropped));
+      data.warnings.push(rejectsCapWarning(rejects.writer.dropped, deps.rejectsMaxBytes));
     }
     if (data.summaries.length === 0) {
       return await fail(`no usable transaction rows (${data.counts.transactions.rejected} of ${data.counts.transactions.read} rejected)`, rejects);

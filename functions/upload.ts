@@ -12,9 +12,8 @@ import { datasetProfiles, dynamoClient, s3Client } from './clients.ts';
 import { logger, metrics, recordRun, tracer, withLambdaContext } from './observability.ts';
 import { scoreDataset, type RunDeps, type RunResult } from './score-dataset.ts';
 import { datasetsFromSqs } from './upload-event.ts';
-import { listSources } from './sources.ts';
-import { fanoutMinBytes, transactionBytes } from './fanout/layout.ts';
-import { stateMachineStarter, type FanoutStarter } from './fanout/start.ts';
+import { fanoutMinBytes } from './fanout/layout.ts';
+import { largeSources, stateMachineStarter, type FanoutStarter } from './fanout/start.ts';
 
 export interface UploadContext {
   deps: RunDeps;
@@ -48,10 +47,10 @@ export function createUploadHandler(ctx: UploadContext) {
   };
 }
 
-/** The dataset's sources when their transaction bytes reach the threshold, else null. */
-async function largeSources(deps: RunDeps, dataset: string, minBytes: number) {
-  const { sources } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
-  return transactionBytes(sources) >= minBytes ? sources : null;
+/** The fan-out starter of a deployed function: the state machine named in its environment, if any. */
+export function envFanout(): FanoutStarter | undefined {
+  const machine = process.env.FANOUT_STATE_MACHINE_ARN;
+  return machine ? stateMachineStarter(machine, fanoutMinBytes()) : undefined;
 }
 
 export function envDeps(): RunDeps {
@@ -61,8 +60,8 @@ export function envDeps(): RunDeps {
 let lazy: ReturnType<typeof createUploadHandler> | undefined;
 export const handler = withLambdaContext(async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const timeZone = process.env.TIME_ZONE ?? 'Asia/Shanghai';
-  const machine = process.env.FANOUT_STATE_MACHINE_ARN;
-  lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone), ...(machine ? { fanout: stateMachineStarter(machine, fanoutMinBytes()) } : {}) });
+  const fanout = envFanout();
+  lazy ??= createUploadHandler({ deps: envDeps(), asOf: () => todayIn(timeZone), ...(fanout ? { fanout } : {}) });
   const { batchItemFailures } = await lazy(event, context?.awsRequestId);
   return { batchItemFailures };
 });

@@ -199,10 +199,12 @@ export class PyramidStack extends Stack {
       }));
     }
 
-    // --- fan-out for large datasets: the upload handler starts it above the size threshold ---------
+    // --- fan-out for large datasets: an upload or the nightly run starts it above the size threshold
     this.fanout = new FanoutStateMachine(this, 'Fanout', { bucket: this.bucket, table: this.table, makeFunction });
-    this.uploadFunction.addEnvironment('FANOUT_STATE_MACHINE_ARN', this.fanout.stateMachine.stateMachineArn);
-    this.fanout.stateMachine.grantStartExecution(this.uploadFunction);
+    for (const fn of [this.uploadFunction, this.nightlyFunction]) {
+      fn.addEnvironment('FANOUT_STATE_MACHINE_ARN', this.fanout.stateMachine.stateMachineArn);
+      this.fanout.stateMachine.grantStartExecution(fn);
+    }
 
     // --- nightly schedule ------------------------------------------------------------------------
     const scheduleDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {

@@ -97,6 +97,8 @@ try {
     if (fan.mode === 'fanout') {
       console.log(`  fan-out: ${fan.shards} shards, ${fan.partitions} partitions, ${workers.size()} worker processes`);
       console.log(`  stages (ms, wall clock): ${Object.entries(fan.stages!).map(([k, v]) => `${k.replace(/Ms$/, '')} ${v}`).join(', ')}`);
+      const { countCustomerItems } = await import('./local/count.ts');
+      console.log(`  customer items in the table: ${(await countCustomerItems(stack.db, stack.table, run.dataset)).toLocaleString('en')}`);
     }
     if (run.scoreRun) {
       console.log(`\n${pyramidText(run.scoreRun, 'en')}\n`);

@@ -47,7 +47,13 @@ export interface FanoutRun {
 }
 
 /** What plan.json holds: the inputs every step reads, fixed at planning time. */
-export interface PlanFile { profile: Profile; sources: SourceRef[]; profileRef?: { key: string; etag: string } }
+export interface PlanFile {
+  profile: Profile;
+  sources: SourceRef[];
+  profileRef?: { key: string; etag: string };
+  /** Cap of the run's rejects.csv (and of each shard's piece of it); REJECTS_MAX_BYTES when absent. */
+  rejectsMaxBytes?: number;
+}
 export interface ShardItem { index: number; key: string; etag: string; size: number }
 export interface PartitionItem { partition: number }
 
@@ -69,7 +75,9 @@ export async function plan(deps: RunDeps, e: FanoutEvent): Promise<FanoutRun> {
     || (await latestRunId(deps.db, deps.table, e.dataset, deps.retry)) === runId;
   if (single) return { ...base, mode: 'single', shards: 0, partitions: 0, planMs: now() - startedAt };
   const partitions = Math.max(1, Math.floor(e.partitions ?? defaultPartitions(bytes)));
-  const file: PlanFile = { profile: profile!, sources, ...(profileRef ? { profileRef } : {}) };
+  const file: PlanFile = {
+    profile: profile!, sources, ...(profileRef ? { profileRef } : {}), ...(deps.rejectsMaxBytes ? { rejectsMaxBytes: deps.rejectsMaxBytes } : {}),
+  };
   await putJson(deps, keys.plan, file);
   await putJson(deps, keys.manifest, tx.map((s, index): ShardItem => ({ index, key: s.key, etag: s.etag, size: s.size })));
   await putJson(deps, keys.partitions, Array.from({ length: partitions }, (_, partition): PartitionItem => ({ partition })));

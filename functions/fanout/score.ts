@@ -8,10 +8,9 @@
  * single run's order, warnings, detections), reads master data and surveys (small) itself, writes
  * the reports, and splits the item writes into one request file per partition.
  */
-import { appendFileSync, createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Profile } from '../../core/config.ts';
@@ -24,7 +23,7 @@ import { addReasons, addTableResult, feedInput, type Dataset } from '../../io/re
 import { BOM, csvLine, REJECT_HEADER, rejectRow } from '../../io/csv.ts';
 import { capReason, safeReason } from '../redact.ts';
 import { withRetry } from '../retry.ts';
-import { rejectsCapWarning } from '../reports.ts';
+import { REJECTS_MAX_BYTES, rejectsCapWarning } from '../reports.ts';
 import { reportKey } from '../s3-keys.ts';
 import { objectStream, SourceReadError, type SourceRef } from '../sources.ts';
 import { putRun } from '../store.ts';
@@ -33,24 +32,29 @@ import { runKeys } from './layout.ts';
 import { readMetas, type PartitionSummaries } from './merge.ts';
 import { getJson, putFile, putJson } from './objects.ts';
 import type { FanoutRun, PlanFile } from './plan.ts';
+import { cappedLines } from './rejects-file.ts';
 import type { ShardMeta } from './shard.ts';
 
 const RECORD_RETRY = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 4000 };
 
 const byLine = (a: Reject, b: Reject) => (a.source === b.source ? a.line - b.line : a.source < b.source ? -1 : 1);
 
-/** rejects.csv of the run in a temporary file: header, then rows appended in the single run's order. */
-function rejectsFile(dir: string, bom: boolean) {
-  const path = join(dir, 'rejects.csv');
-  writeFileSync(path, (bom ? BOM : '') + csvLine(REJECT_HEADER));
+/** rejects.csv of the run in a temporary file: header, then rows in the single run's order, capped as the single run caps it. */
+function rejectsFile(dir: string, bom: boolean, maxBytes: number) {
+  const lines = cappedLines(join(dir, 'rejects.csv'), maxBytes, (bom ? BOM : '') + csvLine(REJECT_HEADER));
   return {
-    path,
+    get dropped() { return lines.dropped; },
+    /** A shard's piece, copied line by line (a failed read fails the step, which is retried whole). */
     async appendObject(deps: RunDeps, key: string) {
       const out = await withRetry(() => deps.s3.send(new GetObjectCommand({ Bucket: deps.bucket, Key: key })), deps.retry);
-      await pipeline(out.Body as Readable, createWriteStream(path, { flags: 'a' }));
+      await lines.appendStream(out.Body as Readable);
     },
-    write(r: Reject) { appendFileSync(path, csvLine(rejectRow(r))); },
-    async upload(deps: RunDeps, key: string) { await putFile(deps, key, path, 'text/csv; charset=utf-8'); },
+    write: lines.write,
+    async upload(deps: RunDeps, key: string) {
+      lines.close();
+      await putFile(deps, key, lines.path, 'text/csv; charset=utf-8');
+    },
+    close: lines.close,
   };
 }
 
@@ -86,15 +90,15 @@ async function readSmallTables(deps: RunDeps, sources: SourceRef[], profile: Pro
 export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
   const now = deps.now ?? Date.now;
   const keys = runKeys(run.dataset, run.runId);
-  const { profile, sources, profileRef } = await getJson<PlanFile>(deps, keys.plan);
+  const { profile, sources, profileRef, rejectsMaxBytes = REJECTS_MAX_BYTES } = await getJson<PlanFile>(deps, keys.plan);
   const timings: Record<string, number> = { listMs: run.planMs };
   const record: RunRecord = {
     dataset: run.dataset, runId: run.runId, asOf: run.asOf, trigger: run.trigger, status: 'failed', inputs: sources, profileKey: profileRef?.key,
     counts: {}, customers: 0, written: 0, deleted: 0, unchanged: 0, timings, reports: {},
   };
   const dir = mkdtempSync(join(tmpdir(), 'pyramid-score-'));
+  const rejects = rejectsFile(dir, profile.bom ?? true, rejectsMaxBytes);
   try {
-    const rejects = rejectsFile(dir, profile.bom ?? true);
     const rejectsKey = reportKey(run.dataset, run.runId, 'rejects.csv');
     /** A permanent failure (the input itself): recorded and returned, as the single run does. */
     const fail = async (reason: string) => {
@@ -134,8 +138,9 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
     }
     for (const d of data.detections) data.warnings.push(...(d.warnings ?? []));
     data.warnings.push(...tx.warnings);
-    const dropped = metas.reduce((n, m) => n + m.dropped, 0);
-    if (dropped) data.warnings.push(rejectsCapWarning(dropped));
+    // Rejects a shard did not keep never reached the run's file; those it kept may stop there.
+    const dropped = metas.reduce((n, m) => n + m.dropped, 0) + rejects.dropped;
+    if (dropped) data.warnings.push(rejectsCapWarning(dropped, rejectsMaxBytes));
     timings.loadMs = now() - t;
     record.counts = data.counts;
     if (data.summaries.length === 0) {
@@ -170,6 +175,7 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
     await putJson(deps, keys.record, record);
     return { ...record, scoreRun: scored };
   } finally {
+    rejects.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

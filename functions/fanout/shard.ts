@@ -6,20 +6,21 @@
  * because the single run streams all files' row rejects before any file's late ones.
  * A file that cannot be read at all is recorded in the shard's meta, as the single run records it.
  */
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Detection, Reject, RowCounts } from '../../core/types.ts';
 import { createTransactionIngest } from '../../core/ingest/transactions.ts';
 import type { TableIngest } from '../../core/ingest/tables.ts';
 import { feedInput } from '../../io/read.ts';
-import { csvLine, rejectRow } from '../../io/csv.ts';
 import { safeReason } from '../redact.ts';
 import { objectStream, SourceReadError } from '../sources.ts';
-import { REJECTS_MAX_BYTES, type RunDeps } from '../score-dataset.ts';
+import type { RunDeps } from '../score-dataset.ts';
+import { REJECTS_MAX_BYTES } from '../reports.ts';
 import { partitionOf, runKeys } from './layout.ts';
 import { encodeSlice, LedgerSlice } from './ledger-file.ts';
 import { getJson, putBytes, putFile, putJson } from './objects.ts';
+import { cappedLines } from './rejects-file.ts';
 import type { FanoutRun, PlanFile, ShardItem } from './plan.ts';
 
 export type Phase = 0 | 1;
@@ -38,36 +39,19 @@ export interface ShardMeta {
   reasons: [Record<string, number>, Record<string, number>];
   /** The first `rejectExamples` rejects of each phase. */
   examples: [Reject[], Reject[]];
-  /** Rejects not written because the shard's rejects passed REJECTS_MAX_BYTES. */
+  /** Rejects not written because one of the shard's two rejects files reached the run's cap. */
   dropped: number;
   entries: number;
 }
 
-/** Reject rows of one phase in a temporary file, capped like the single run's rejects.csv. */
-function rejectFile(dir: string, name: string) {
-  const path = join(dir, name);
-  const fd = openSync(path, 'w');
-  let block = '', bytes = 0, dropped = 0;
-  const flush = () => { if (block) { bytes += writeSync(fd, block); block = ''; } };
-  return {
-    path,
-    get dropped() { return dropped; },
-    write(r: Reject) {
-      if (bytes + block.length >= REJECTS_MAX_BYTES) { dropped++; return; }
-      block += csvLine(rejectRow(r));
-      if (block.length >= 1 << 16) flush();
-    },
-    close() { flush(); closeSync(fd); },
-  };
-}
-
 export async function shard(deps: RunDeps, run: FanoutRun, item: ShardItem): Promise<{ index: number; entries: number; error?: string }> {
   const keys = runKeys(run.dataset, run.runId);
-  const { profile } = await getJson<PlanFile>(deps, keys.plan);
+  const { profile, rejectsMaxBytes } = await getJson<PlanFile>(deps, keys.plan);
   const limit = profile.rejectExamples ?? 100;
   const dir = mkdtempSync(join(tmpdir(), 'pyramid-shard-'));
+  const cap = rejectsMaxBytes ?? REJECTS_MAX_BYTES;
+  const files = [cappedLines(join(dir, 'rows.csv'), cap), cappedLines(join(dir, 'late.csv'), cap)];
   try {
-    const files = [rejectFile(dir, 'rows.csv'), rejectFile(dir, 'late.csv')];
     const reasons: ShardMeta['reasons'] = [{}, {}];
     const examples: ShardMeta['examples'] = [[], []];
     let phase: Phase = 0;
@@ -112,6 +96,7 @@ export async function shard(deps: RunDeps, run: FanoutRun, item: ShardItem): Pro
     await putJson(deps, keys.shardMeta(item.index), meta);
     return { index: item.index, entries: meta.entries, ...(error ? { error } : {}) };
   } finally {
+    for (const f of files) f.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

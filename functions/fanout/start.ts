@@ -1,13 +1,20 @@
 /**
- * Handing a large dataset from the upload handler to the fan-out state machine. The execution
+ * Handing a large dataset from the upload handler or the nightly run to the fan-out state machine. The execution
  * name is a hash of the dataset, its listed sources and the as-of day: a duplicate or retried
  * notification finds the execution already started and changes nothing.
  */
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { sha256 } from '../run-id.ts';
 import { withRetry, type RetryOptions } from '../retry.ts';
-import type { SourceRef } from '../sources.ts';
-import type { RunResult } from '../score-dataset.ts';
+import { listSources, type SourceRef } from '../sources.ts';
+import type { RunDeps, RunResult } from '../score-dataset.ts';
+import { transactionBytes } from './layout.ts';
+
+/** The dataset's sources when their transaction bytes reach the threshold, else null. */
+export async function largeSources(deps: RunDeps, dataset: string, minBytes: number): Promise<SourceRef[] | null> {
+  const { sources } = await listSources(deps.s3, deps.bucket, dataset, deps.retry);
+  return transactionBytes(sources) >= minBytes ? sources : null;
+}
 
 /** What the upload handler calls for a dataset above the threshold; a local runner returns the finished run, the cloud null (started). */
 export interface FanoutStarter {

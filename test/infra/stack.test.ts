@@ -202,9 +202,10 @@ describe('PyramidStack', () => {
     const write = statementsFor(template, 'FanoutWriteFunctionServiceRole').filter((s) => !actions(s).every((a) => a.startsWith('xray:')));
     expect(write.flatMap(actions).sort()).toEqual(['dynamodb:BatchWriteItem', 's3:GetObject']);
     expect(JSON.stringify(write.find((s) => actions(s).includes('s3:GetObject'))!.Resource)).toMatch(/\/runs\/\*"/);
-    // The upload function may start this state machine, and the intermediate objects expire.
-    const upload = statementsFor(template, 'UploadFunctionServiceRole');
-    expect(upload.some((s) => actions(s).includes('states:StartExecution'))).toBe(true);
+    // The upload and nightly functions may start this state machine, and the intermediate objects expire.
+    for (const role of ['UploadFunctionServiceRole', 'NightlyFunctionServiceRole']) {
+      expect(statementsFor(template, role).some((s) => actions(s).includes('states:StartExecution')), role).toBe(true);
+    }
     template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'runs/', ExpirationInDays: 2 })]) } });
   });
 

@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_AS_OF } from '../../bench/orders.ts';
 import { readRun, scoreDataset, type RunRecord } from '../../functions/score-dataset.ts';
 import { latestRunId } from '../../functions/store.ts';
-import { runFanout, WorkerPool } from '../../scripts/local/fanout.ts';
+import { runNightly } from '../../functions/nightly.ts';
+import type { FanoutStarter } from '../../functions/fanout/start.ts';
+import { localFanout, runFanout, WorkerPool } from '../../scripts/local/fanout.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/services.ts';
 import { writeQuarterlyOrders } from '../../scripts/local/split-orders.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.ts';
@@ -134,6 +136,22 @@ describe('fan-out = single pass', () => {
     const run = await runFanout(stack.deps, pool, { dataset: DATASET, asOf: ORDERS_AS_OF, trigger: 'upload' }, { minBytes: 1 << 40 });
     expect(run.mode).toBe('single');
     expect(run.status).toBe('succeeded');
+  });
+
+  it('the nightly run of a dataset above the threshold goes through the fan-out, with the same items', async () => {
+    await wipe();
+    const local = localFanout(stack.deps, () => pool, 1, { partitions: 3 });
+    const started: string[] = [];
+    const starter: FanoutStarter = { minBytes: 1, start: (dataset, asOf, trigger, sources) => { started.push(`${dataset} ${trigger}`); return local.start(dataset, asOf, trigger, sources); } };
+    const { outcomes, errors } = await runNightly(stack.deps, ORDERS_AS_OF, starter);
+    expect(errors).toEqual([]);
+    expect(started).toEqual([`${DATASET} nightly`]);
+    const run = outcomes.find((o) => o.dataset === DATASET)!;
+    expect(run.status).toBe('succeeded');
+    const fanned = await outcome(run.runId);
+    expect(fanned.record.trigger).toBe('nightly');
+    expect(fanned.customers).toEqual(single.customers);
+    expect(fanned.reports.scores).toBe(single.reports.scores);
   });
 
   it('an unreadable file fails the fan-out run as it fails the single run, with the same reason and rejects', async () => {

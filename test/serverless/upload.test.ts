@@ -79,7 +79,7 @@ describe('upload → score → DynamoDB', () => {
       const want = byId.get(item.id.S!)!;
       expect(item.tier.S).toBe(want.tier);
       expect(item.segment.S).toBe(want.rfm.segment);
-      // Listing precision: CLV to two significant digits in whole units, P(alive) to one decimal.
+      // Listing precision: CLV within 5 % in whole units (functions/items.ts listingMoney), P(alive) to one decimal.
       expect(Math.abs(Number(item.clv.N) - want.clv)).toBeLessThanOrEqual(Math.max(0.5, Math.abs(want.clv) * 0.05));
       expect(Math.abs(Number(item.pAlive.N) - want.pAlive)).toBeLessThanOrEqual(0.05);
       expect(item.tierKey.S).toBe(`shop#TIER#${tierName(want.tier)}`);
