@@ -54,8 +54,8 @@ function gradientCache(h: Histogram, extraDrops: 0 | 1): GradientCache {
 // Gradient sums of the last familyPass (module scope: nothing allocated per evaluation).
 const pass = { gr: 0, ga: 0, gA: 0, gB: 0 };
 // log(α + τ) and α + τ per distinct τ of the histogram (histogram.ts timeIndex), refilled per pass.
-let logAlphaT = new Float64Array(0);
-let alphaT = new Float64Array(0);
+let logAlphaT: Float64Array = new Float64Array(0);
+let alphaT: Float64Array = new Float64Array(0);
 
 /**
  * One pass over the histogram: the log-likelihood (when `wantLl`) and the gradient sums in the
