@@ -9,32 +9,48 @@ import { maximizeLikelihood } from './mle.ts';
 
 export interface GammaGammaParams { p: number; q: number; v: number }
 
-/** Distinct (x, m̄) rows sorted by x, with log m̄ and log x computed once (the likelihood reads them on every evaluation). */
-interface SpendHistogram { x: Float64Array; m: Float64Array; w: Float64Array; logM: Float64Array; logX: Float64Array; size: number; customers: number }
+/**
+ * Distinct (x, m̄) rows sorted by x, with log m̄, log x and x·m̄ computed once (the likelihood reads
+ * them on every evaluation).
+ */
+interface SpendHistogram {
+  x: Float64Array; m: Float64Array; w: Float64Array; logM: Float64Array; logX: Float64Array; xm: Float64Array; size: number; customers: number;
+  /** log(x·m̄ + v) per row for the v of `logXmVAt`: a central-difference gradient moves p and q at the same v. */
+  logXmV: Float64Array; logXmVAt: number;
+}
 
-/** Distinct (x, m̄) pairs with weights, sorted so the fit ignores row order. */
+/** Distinct (x, m̄) pairs with weights, sorted by x then m̄ so the fit ignores row order. */
 function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendHistogram {
-  const pairs: [number, number][] = [];
+  // Frequencies are few: the spends of each one are sorted as a typed array (numeric order).
+  const byX = new Map<number, number[]>();
+  let customers = 0;
   for (let i = 0; i < rows.length; i++) {
     const { frequency: x, meanRepeatSpend: m } = rows[i];
-    if (x > 0 && m > 0 && Number.isFinite(m)) pairs.push([x, m]);
+    if (!(x > 0 && m > 0 && Number.isFinite(m))) continue;
+    customers++;
+    const list = byX.get(x);
+    if (list) list.push(m);
+    else byX.set(x, [m]);
   }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const x: number[] = [];
   const m: number[] = [];
   const w: number[] = [];
-  for (const [px, pm] of pairs) {
-    const k = x.length - 1;
-    if (k >= 0 && x[k] === px && m[k] === pm) w[k]++;
-    else {
-      x.push(px);
-      m.push(pm);
-      w.push(1);
+  for (const px of [...byX.keys()].sort((a, b) => a - b)) {
+    const ms = Float64Array.from(byX.get(px)!).sort();
+    for (let i = 0; i < ms.length; i++) {
+      const k = x.length - 1;
+      if (i > 0 && m[k] === ms[i]) w[k]++;
+      else {
+        x.push(px);
+        m.push(ms[i]);
+        w.push(1);
+      }
     }
   }
   const logM = Float64Array.from(m, Math.log);
   const logX = Float64Array.from(x, Math.log);
-  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM, logX, size: x.length, customers: pairs.length };
+  const xm = Float64Array.from(x, (v, i) => v * m[i]);
+  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM, logX, xm, size: x.length, customers, logXmV: new Float64Array(x.length), logXmVAt: NaN };
 }
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendHistogram): number {
@@ -45,6 +61,13 @@ export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendH
   let px = 0;
   let head = 0;
   let pxLogX = 0;
+  let pxMinus1 = 0;
+  let pxPlusQ = 0;
+  if (!Object.is(h.logXmVAt, v)) {
+    for (let i = 0; i < h.size; i++) h.logXmV[i] = Math.log(h.xm[i] + v);
+    h.logXmVAt = v;
+  }
+  const logXmV = h.logXmV;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
     if (x !== lastX) {
@@ -52,8 +75,10 @@ export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendH
       px = p * x;
       head = base + lgamma(px + q) - lgamma(px);
       pxLogX = px * h.logX[i];
+      pxMinus1 = px - 1;
+      pxPlusQ = px + q;
     }
-    ll += h.w[i] * (head + (px - 1) * h.logM[i] + pxLogX - (px + q) * Math.log(x * h.m[i] + v));
+    ll += h.w[i] * (head + pxMinus1 * h.logM[i] + pxLogX - pxPlusQ * logXmV[i]);
   }
   return ll;
 }
