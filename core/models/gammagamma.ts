@@ -21,36 +21,55 @@ interface SpendHistogram {
 
 /** Distinct (x, m̄) pairs with weights, sorted by x then m̄ so the fit ignores row order. */
 function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendHistogram {
-  // Frequencies are few: the spends of each one are sorted as a typed array (numeric order).
-  const byX = new Map<number, number[]>();
+  // Frequencies are few: the spends are laid out by frequency (a counting sort), and each
+  // frequency's spends sorted as a typed array (numeric order, no comparator calls).
+  const groupOf = new Map<number, number>();
+  const groupX: number[] = [];
+  const counts: number[] = [];
+  const rowGroup = new Int32Array(rows.length);
+  const rowM = new Float64Array(rows.length);
   let customers = 0;
   for (let i = 0; i < rows.length; i++) {
     const { frequency: x, meanRepeatSpend: m } = rows[i];
     if (!(x > 0 && m > 0 && Number.isFinite(m))) continue;
-    customers++;
-    const list = byX.get(x);
-    if (list) list.push(m);
-    else byX.set(x, [m]);
+    let g = groupOf.get(x);
+    if (g === undefined) groupOf.set(x, (g = groupX.length)), groupX.push(x), counts.push(0);
+    counts[g]++;
+    rowGroup[customers] = g;
+    rowM[customers++] = m;
   }
+  const groups = groupX.map((_, g) => g).sort((a, b) => groupX[a] - groupX[b]);
+  const start = new Int32Array(groupX.length);
+  for (let k = 0, at = 0; k < groups.length; k++) (start[groups[k]] = at), (at += counts[groups[k]]);
+  const sorted = new Float64Array(customers);
+  const fill = start.slice();
+  for (let i = 0; i < customers; i++) sorted[fill[rowGroup[i]]++] = rowM[i];
   const x: number[] = [];
   const m: number[] = [];
   const w: number[] = [];
-  for (const px of [...byX.keys()].sort((a, b) => a - b)) {
-    const ms = Float64Array.from(byX.get(px)!).sort();
+  for (const g of groups) {
+    const ms = sorted.subarray(start[g], start[g] + counts[g]).sort();
     for (let i = 0; i < ms.length; i++) {
       const k = x.length - 1;
       if (i > 0 && m[k] === ms[i]) w[k]++;
       else {
-        x.push(px);
+        x.push(groupX[g]);
         m.push(ms[i]);
         w.push(1);
       }
     }
   }
-  const logM = Float64Array.from(m, Math.log);
-  const logX = Float64Array.from(x, Math.log);
-  const xm = Float64Array.from(x, (v, i) => v * m[i]);
-  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM, logX, xm, size: x.length, customers, logXmV: new Float64Array(x.length), logXmVAt: NaN };
+  const size = x.length;
+  const h: SpendHistogram = {
+    x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM: new Float64Array(size), logX: new Float64Array(size),
+    xm: new Float64Array(size), size, customers, logXmV: new Float64Array(size), logXmVAt: NaN,
+  };
+  for (let i = 0; i < size; i++) {
+    h.logM[i] = Math.log(m[i]);
+    h.logX[i] = Math.log(x[i]);
+    h.xm[i] = x[i] * m[i];
+  }
+  return h;
 }
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendHistogram): number {
