@@ -176,29 +176,34 @@ export function timeIndex(h: Histogram): TimeIndex {
   const all = new Float64Array(2 * h.size);
   all.set(h.tx.subarray(0, h.size));
   all.set(h.T.subarray(0, h.size), h.size);
-  all.sort();
-  const times: number[] = [];
-  for (let i = 0; i < all.length; i++) if (all[i] === all[i]) if (times.length === 0 || all[i] !== times[times.length - 1]) times.push(all[i]);
-  const sorted = times.length;
+  all.sort(); // numeric order, NaN last
+  let sorted = 0;
+  for (let i = 0; i < all.length; i++) if (all[i] === all[i] && (sorted === 0 || all[i] !== all[sorted - 1])) all[sorted++] = all[i];
+  const extra: number[] = [];
   const slot = (v: number) => {
     let lo = 0;
     let hi = sorted - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      if (times[mid] < v) lo = mid + 1;
-      else if (times[mid] > v) hi = mid - 1;
+      const m = all[mid];
+      if (m < v) lo = mid + 1;
+      else if (m > v) hi = mid - 1;
       else return mid;
     }
-    times.push(v); // NaN: a slot of its own, so the arithmetic on it stays what it was
-    return times.length - 1;
+    extra.push(v); // NaN: a slot of its own, so the arithmetic on it stays what it was
+    return sorted + extra.length - 1;
   };
   const tx = new Int32Array(h.size);
   const T = new Int32Array(h.size);
   for (let i = 0; i < h.size; i++) {
-    tx[i] = slot(h.tx[i]);
+    // Sorted by (x, t_x, T): t_x mostly repeats the row before.
+    tx[i] = i > 0 && h.tx[i] === h.tx[i - 1] ? tx[i - 1] : slot(h.tx[i]);
     T[i] = slot(h.T[i]);
   }
-  const index = { times: Float64Array.from(times), tx, T, ofTx: h.tx, ofT: h.T, size: h.size };
+  const times = new Float64Array(sorted + extra.length);
+  times.set(all.subarray(0, sorted));
+  times.set(extra, sorted);
+  const index = { times, tx, T, ofTx: h.tx, ofT: h.T, size: h.size };
   timeIndexes.set(h, index);
   return index;
 }
