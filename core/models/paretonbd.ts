@@ -160,13 +160,25 @@ function cachedClosedFormEnd(p: ParetoNbdParams, x: number, tau: number, slot: n
   c.beta[slot] = hg.beta;
 }
 
+// Math.log of the last two arguments asked for: a pass asks for log s on every row and log(r + s + x) on every row of one x.
+const logMemo = { a: NaN, logA: NaN, b: NaN, logB: NaN, next: 0 };
+function logOf(v: number): number {
+  const m = logMemo;
+  if (Object.is(v, m.a)) return m.logA;
+  if (Object.is(v, m.b)) return m.logB;
+  const l = Math.log(v);
+  if (m.next === 0) (m.a = v), (m.logA = l), (m.next = 1);
+  else (m.b = v), (m.logB = l), (m.next = 0);
+  return l;
+}
+
 /** Closed form: log I and its gradient from the two ends (the t_x end is the larger); slots −1 when not cached. */
 function deathIntegralByClosedForm(p: ParetoNbdParams, x: number, tx: number, T: number, txSlot: number, TSlot: number): void {
   const A = p.r + p.s + x;
   cachedClosedFormEnd(p, x, tx, txSlot);
   const hv = hg.v, hr = hg.r, ha = hg.alpha, hs = hg.s, hb = hg.beta;
   cachedClosedFormEnd(p, x, T, TSlot);
-  di.log = logSubExp(hv, hg.v) - Math.log(A);
+  di.log = logSubExp(hv, hg.v) - logOf(A);
   // d log(e^hi − e^lo) = wh·d hi − wl·d lo with wh = 1/(1 − e^(lo−hi)), wl = wh − 1.
   const wh = 1 / -Math.expm1(hg.v - hv);
   const wl = wh - 1;
@@ -191,7 +203,7 @@ function logTerms(p: ParetoNbdParams, x: number, tx: number, T: number, grad = f
   term1 = -(r + x) * ends.aT - s * ends.bT;
   if (tx < T) {
     deathIntegral(p, x, tx, T, grad, txSlot, TSlot);
-    term2 = Math.log(s) + di.log;
+    term2 = logOf(s) + di.log;
   } else term2 = -Infinity;
 }
 
