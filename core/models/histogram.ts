@@ -181,6 +181,7 @@ export function timeIndex(h: Histogram): TimeIndex {
   for (let i = 0; i < all.length; i++) if (all[i] === all[i] && (sorted === 0 || all[i] !== all[sorted - 1])) all[sorted++] = all[i];
   const extra: number[] = [];
   const slot = (v: number) => {
+    if (v !== v) return sorted + extra.push(v) - 1; // NaN: a slot of its own, so the arithmetic on it stays what it was
     let lo = 0;
     let hi = sorted - 1;
     while (lo <= hi) {
@@ -190,8 +191,7 @@ export function timeIndex(h: Histogram): TimeIndex {
       else if (m > v) hi = mid - 1;
       else return mid;
     }
-    extra.push(v); // NaN: a slot of its own, so the arithmetic on it stays what it was
-    return sorted + extra.length - 1;
+    return sorted + extra.push(v) - 1; // not found (cannot happen for a number in the list): a slot of its own
   };
   const tx = new Int32Array(h.size);
   const T = new Int32Array(h.size);
