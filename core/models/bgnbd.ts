@@ -3,8 +3,8 @@
  * While alive a customer buys as a Poisson process with rate λ ~ Gamma(r, α); after each purchase
  * they drop out with probability p ~ Beta(a, b). Times are in the profile's time unit.
  */
-import type { Histogram } from './histogram.ts';
-import { digamma, lgamma, logAddExp } from './special.ts';
+import { logShifted, timeIndex, type Histogram } from './histogram.ts';
+import { digamma, lgamma } from './special.ts';
 import { betaMixtureExpectation } from './betamix.ts';
 import type { PurchaseModelSpec } from './spec.ts';
 
@@ -17,74 +17,115 @@ export interface BgNbdParams { r: number; alpha: number; a: number; b: number }
  * Σ w · log L(r, α, a, b | x, t_x, T) over the histogram (eq. 6 of the paper, in log space).
  */
 function familyLogLikelihood(p: BgNbdParams, h: Histogram, extraDrops: 0 | 1): number {
-  const { r, alpha, a, b } = p;
-  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
-  let ll = 0;
-  // The histogram is sorted by x, so the x-only terms are recomputed only when x changes.
-  let lastX = NaN;
-  let A12 = 0;
-  let logDrop = -Infinity;
-  for (let i = 0; i < h.size; i++) {
-    const x = h.x[i];
-    const k = x + extraDrops;
-    if (x !== lastX) {
-      lastX = x;
-      A12 = lgamma(r + x) + lgamma(b + k) - lgamma(a + b + k);
-      logDrop = k > 0 ? Math.log(a) - Math.log(b + k - 1) : -Infinity;
-    }
-    const A3 = -(r + x) * Math.log(alpha + h.T[i]);
-    const A4 = k > 0 ? logDrop - (r + x) * Math.log(alpha + h.tx[i]) : -Infinity;
-    ll += h.w[i] * (base + A12 + logAddExp(A3, A4));
-  }
+  const ll = familyPass(p, h, extraDrops, true);
+  // A BFGS search asks for the gradient at every point it accepts, right after the likelihood there.
+  const c = gradientCache(h, extraDrops);
+  c.r = p.r, c.alpha = p.alpha, c.a = p.a, c.b = p.b;
+  c.g[0] = pass.gr, c.g[1] = pass.ga, c.g[2] = pass.gA, c.g[3] = pass.gB;
   return ll;
 }
 
 /**
  * Gradient of familyLogLikelihood with respect to (log r, log α, log a, log b), written into `out`.
  * Analytic, so one pass over the histogram replaces the eight a central-difference gradient needs.
+ * At the parameters of the last likelihood evaluation it is read from that pass, which summed it
+ * with the same operations in the same order.
  */
 function familyLogLikelihoodGradient(p: BgNbdParams, h: Histogram, out: number[], extraDrops: 0 | 1): void {
+  const c = gradientCache(h, extraDrops);
+  let gr: number, ga: number, gA: number, gB: number;
+  if (c.r === p.r && c.alpha === p.alpha && c.a === p.a && c.b === p.b) (gr = c.g[0]), (ga = c.g[1]), (gA = c.g[2]), (gB = c.g[3]);
+  else familyPass(p, h, extraDrops, false), (gr = pass.gr), (ga = pass.ga), (gA = pass.gA), (gB = pass.gB);
+  out[0] = gr * p.r;
+  out[1] = ga * p.alpha;
+  out[2] = gA * p.a;
+  out[3] = gB * p.b;
+}
+
+/** The gradient sums of the last likelihood pass per histogram and model, with the parameters they belong to. */
+interface GradientCache { r: number; alpha: number; a: number; b: number; g: Float64Array }
+const gradientCaches = [new WeakMap<Histogram, GradientCache>(), new WeakMap<Histogram, GradientCache>()];
+function gradientCache(h: Histogram, extraDrops: 0 | 1): GradientCache {
+  let c = gradientCaches[extraDrops].get(h);
+  if (!c) gradientCaches[extraDrops].set(h, (c = { r: NaN, alpha: NaN, a: NaN, b: NaN, g: new Float64Array(4) }));
+  return c;
+}
+
+// Gradient sums of the last familyPass (module scope: nothing allocated per evaluation).
+const pass = { gr: 0, ga: 0, gA: 0, gB: 0 };
+// log(α + τ) and α + τ per distinct τ of the histogram (histogram.ts timeIndex), refilled per pass.
+let logAlphaT: Float64Array = new Float64Array(0);
+let alphaT: Float64Array = new Float64Array(0);
+
+/**
+ * One pass over the histogram: the log-likelihood (when `wantLl`) and the gradient sums in the
+ * natural parameters into `pass`. The histogram is sorted by x, so the x-only terms are recomputed
+ * only when x changes; log(α + τ) is taken once per distinct τ.
+ */
+function familyPass(p: BgNbdParams, h: Histogram, extraDrops: 0 | 1, wantLl: boolean): number {
   const { r, alpha, a, b } = p;
+  const ti = timeIndex(h);
+  logAlphaT = logShifted(ti.times, alpha, logAlphaT);
+  if (alphaT.length < ti.times.length) alphaT = new Float64Array(ti.times.length);
+  for (let j = 0; j < ti.times.length; j++) alphaT[j] = alpha + ti.times[j];
+  const base = -lgamma(r) + r * Math.log(alpha) + lgamma(a + b) - lgamma(b);
+  const baseR = -digamma(r) + Math.log(alpha);
+  const psiAB = digamma(a + b);
+  const baseB = psiAB - digamma(b);
+  const rOverAlpha = r / alpha;
+  let ll = 0;
   let gr = 0;
   let ga = 0;
   let gA = 0;
   let gB = 0;
-  const baseR = -digamma(r) + Math.log(alpha);
-  const psiAB = digamma(a + b);
-  const baseB = psiAB - digamma(b);
   let lastX = NaN;
+  let A12 = 0;
+  let logDrop = -Infinity;
   let dRx = 0;
   let dAx = 0;
   let dBx = 0;
-  let logDrop = -Infinity;
+  let bk1 = 0;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
     const k = x + extraDrops;
     if (x !== lastX) {
       lastX = x;
+      if (wantLl) A12 = lgamma(r + x) + lgamma(b + k) - lgamma(a + b + k);
+      logDrop = k > 0 ? Math.log(a) - Math.log(b + k - 1) : -Infinity;
       const psiABK = digamma(a + b + k);
       dRx = digamma(r + x);
       dAx = psiAB - psiABK;
       dBx = baseB + digamma(b + k) - psiABK;
-      logDrop = k > 0 ? Math.log(a) - Math.log(b + k - 1) : -Infinity;
+      bk1 = b + k - 1;
     }
-    const lT = Math.log(alpha + h.T[i]);
-    const ltx = Math.log(alpha + h.tx[i]);
+    const jT = ti.T[i];
+    const jtx = ti.tx[i];
+    const lT = logAlphaT[jT];
+    const ltx = logAlphaT[jtx];
     const A3 = -(r + x) * lT;
     const A4 = k > 0 ? logDrop - (r + x) * ltx : -Infinity;
-    // Weight of the "dropped out after the last purchase" branch.
-    const w4 = A4 === -Infinity ? 0 : 1 / (1 + Math.exp(A3 - A4));
-    const w3 = 1 - w4;
+    // logAddExp(A3, A4) (special.ts), keeping e^(A3 − A4) when it takes it: the branch weight needs it too.
+    let e = NaN;
+    let lse: number;
+    if (A3 === -Infinity) lse = A4;
+    else if (A4 === -Infinity) lse = A3;
+    else if (A3 > A4) lse = A3 + Math.log1p(Math.exp(A4 - A3));
+    else lse = A4 + Math.log1p((e = Math.exp(A3 - A4)));
     const w = h.w[i];
+    if (wantLl) ll += w * (base + A12 + lse);
+    // Weight of the "dropped out after the last purchase" branch.
+    const w4 = A4 === -Infinity ? 0 : 1 / (1 + (e === e ? e : Math.exp(A3 - A4)));
+    const w3 = 1 - w4;
     gr += w * (baseR + dRx - w3 * lT - w4 * ltx);
-    ga += w * (r / alpha - (r + x) * (w3 / (alpha + h.T[i]) + w4 / (alpha + h.tx[i])));
+    ga += w * (rOverAlpha - (r + x) * (w3 / alphaT[jT] + w4 / alphaT[jtx]));
     gA += w * (dAx + w4 / a);
-    gB += w * (dBx - (k > 0 ? w4 / (b + k - 1) : 0));
+    gB += w * (dBx - (k > 0 ? w4 / bk1 : 0));
   }
-  out[0] = gr * r;
-  out[1] = ga * alpha;
-  out[2] = gA * a;
-  out[3] = gB * b;
+  pass.gr = gr;
+  pass.ga = ga;
+  pass.gA = gA;
+  pass.gB = gB;
+  return ll;
 }
 
 export const bgnbdLogLikelihood = (p: BgNbdParams, h: Histogram): number => familyLogLikelihood(p, h, 0);

@@ -9,32 +9,67 @@ import { maximizeLikelihood } from './mle.ts';
 
 export interface GammaGammaParams { p: number; q: number; v: number }
 
-/** Distinct (x, m̄) rows sorted by x, with log m̄ and log x computed once (the likelihood reads them on every evaluation). */
-interface SpendHistogram { x: Float64Array; m: Float64Array; w: Float64Array; logM: Float64Array; logX: Float64Array; size: number; customers: number }
+/**
+ * Distinct (x, m̄) rows sorted by x, with log m̄, log x and x·m̄ computed once (the likelihood reads
+ * them on every evaluation).
+ */
+interface SpendHistogram {
+  x: Float64Array; m: Float64Array; w: Float64Array; logM: Float64Array; logX: Float64Array; xm: Float64Array; size: number; customers: number;
+  /** log(x·m̄ + v) per row for the v of `logXmVAt`: a central-difference gradient moves p and q at the same v. */
+  logXmV: Float64Array; logXmVAt: number;
+}
 
-/** Distinct (x, m̄) pairs with weights, sorted so the fit ignores row order. */
+/** Distinct (x, m̄) pairs with weights, sorted by x then m̄ so the fit ignores row order. */
 function compressSpend(rows: ArrayLike<{ frequency: number; meanRepeatSpend: number }>): SpendHistogram {
-  const pairs: [number, number][] = [];
+  // Frequencies are few: the spends are laid out by frequency (a counting sort), and each
+  // frequency's spends sorted as a typed array (numeric order, no comparator calls).
+  const groupOf = new Map<number, number>();
+  const groupX: number[] = [];
+  const counts: number[] = [];
+  const rowGroup = new Int32Array(rows.length);
+  const rowM = new Float64Array(rows.length);
+  let customers = 0;
   for (let i = 0; i < rows.length; i++) {
     const { frequency: x, meanRepeatSpend: m } = rows[i];
-    if (x > 0 && m > 0 && Number.isFinite(m)) pairs.push([x, m]);
+    if (!(x > 0 && m > 0 && Number.isFinite(m))) continue;
+    let g = groupOf.get(x);
+    if (g === undefined) groupOf.set(x, (g = groupX.length)), groupX.push(x), counts.push(0);
+    counts[g]++;
+    rowGroup[customers] = g;
+    rowM[customers++] = m;
   }
-  pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const groups = groupX.map((_, g) => g).sort((a, b) => groupX[a] - groupX[b]);
+  const start = new Int32Array(groupX.length);
+  for (let k = 0, at = 0; k < groups.length; k++) (start[groups[k]] = at), (at += counts[groups[k]]);
+  const sorted = new Float64Array(customers);
+  const fill = start.slice();
+  for (let i = 0; i < customers; i++) sorted[fill[rowGroup[i]]++] = rowM[i];
   const x: number[] = [];
   const m: number[] = [];
   const w: number[] = [];
-  for (const [px, pm] of pairs) {
-    const k = x.length - 1;
-    if (k >= 0 && x[k] === px && m[k] === pm) w[k]++;
-    else {
-      x.push(px);
-      m.push(pm);
-      w.push(1);
+  for (const g of groups) {
+    const ms = sorted.subarray(start[g], start[g] + counts[g]).sort();
+    for (let i = 0; i < ms.length; i++) {
+      const k = x.length - 1;
+      if (i > 0 && m[k] === ms[i]) w[k]++;
+      else {
+        x.push(groupX[g]);
+        m.push(ms[i]);
+        w.push(1);
+      }
     }
   }
-  const logM = Float64Array.from(m, Math.log);
-  const logX = Float64Array.from(x, Math.log);
-  return { x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM, logX, size: x.length, customers: pairs.length };
+  const size = x.length;
+  const h: SpendHistogram = {
+    x: Float64Array.from(x), m: Float64Array.from(m), w: Float64Array.from(w), logM: new Float64Array(size), logX: new Float64Array(size),
+    xm: new Float64Array(size), size, customers, logXmV: new Float64Array(size), logXmVAt: NaN,
+  };
+  for (let i = 0; i < size; i++) {
+    h.logM[i] = Math.log(m[i]);
+    h.logX[i] = Math.log(x[i]);
+    h.xm[i] = x[i] * m[i];
+  }
+  return h;
 }
 
 export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendHistogram): number {
@@ -45,6 +80,13 @@ export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendH
   let px = 0;
   let head = 0;
   let pxLogX = 0;
+  let pxMinus1 = 0;
+  let pxPlusQ = 0;
+  if (!Object.is(h.logXmVAt, v)) {
+    for (let i = 0; i < h.size; i++) h.logXmV[i] = Math.log(h.xm[i] + v);
+    h.logXmVAt = v;
+  }
+  const logXmV = h.logXmV;
   for (let i = 0; i < h.size; i++) {
     const x = h.x[i];
     if (x !== lastX) {
@@ -52,8 +94,10 @@ export function gammaGammaLogLikelihood({ p, q, v }: GammaGammaParams, h: SpendH
       px = p * x;
       head = base + lgamma(px + q) - lgamma(px);
       pxLogX = px * h.logX[i];
+      pxMinus1 = px - 1;
+      pxPlusQ = px + q;
     }
-    ll += h.w[i] * (head + (px - 1) * h.logM[i] + pxLogX - (px + q) * Math.log(x * h.m[i] + v));
+    ll += h.w[i] * (head + pxMinus1 * h.logM[i] + pxLogX - pxPlusQ * logXmV[i]);
   }
   return ll;
 }

@@ -22,15 +22,26 @@ export function maximizeLikelihood(
   // A box of ±LOG_BOX around the start in log space: a fit running off along a flat ridge (a, b → ∞)
   // meets a wall there instead of walking on for hundreds of iterations; it is then reported at the bound.
   const z0 = start.map(Math.log);
+  // The second search starts where the first stopped and the report needs the log-likelihood at the
+  // optimum: points already evaluated are looked up instead of evaluated again (same numbers).
+  const values = new PointMemo();
+  const gradients = new PointMemo();
+  const logLikAt = (z: number[]) => values.get(z)?.[0] ?? values.put(z, [logLik(z.map(Math.exp))])[0];
   const objective = (z: number[]) => {
     for (let i = 0; i < z.length; i++) if (Math.abs(z[i] - z0[i]) > LOG_BOX) return Infinity;
-    const v = logLik(z.map(Math.exp));
+    const v = logLikAt(z);
     return Number.isFinite(v) ? -v * scale : Infinity;
   };
   const gradient = logLikGradient
     ? (z: number[], out: number[]) => {
+        const known = gradients.get(z);
+        if (known) {
+          for (let i = 0; i < out.length; i++) out[i] = known[i];
+          return;
+        }
         logLikGradient(z.map(Math.exp), out);
         for (let i = 0; i < out.length; i++) out[i] *= -scale;
+        gradients.put(z, out.slice());
       }
     : undefined;
   // A search that stays beyond the parameter bound for several steps is running off along a flat
@@ -47,7 +58,7 @@ export function maximizeLikelihood(
   const second = minimizeBfgs(objective, first.x, { gradient, maxIterations: MAX_ITERATIONS, shouldStop });
   const best = second.fx <= first.fx ? second : first;
   const theta = best.x.map(Math.exp);
-  const ll = logLik(theta);
+  const ll = logLikAt(best.x);
   const params: Record<string, number> = {};
   const standardErrors: Record<string, number> = {};
   names.forEach((n, i) => (params[n] = theta[i]));
@@ -97,6 +108,21 @@ function hessianFromGradient(gradLog: (params: number[], out: number[]) => void,
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) H[i][j] = H[j][i] = (H[i][j] + H[j][i]) / 2;
   return H;
+}
+
+/**
+ * Values computed at points of a search, looked up by the exact coordinates (String gives every
+ * double exactly; −0 and 0 share a key, and exp(−0) = exp(0), so they give the same parameters).
+ */
+class PointMemo {
+  private map = new Map<string, number[]>();
+  get(z: number[]): number[] | undefined {
+    return this.map.get(z.join(','));
+  }
+  put(z: number[], v: number[]): number[] {
+    this.map.set(z.join(','), v);
+    return v;
+  }
 }
 
 /** Iterations per BFGS run: well-posed fits need a few dozen; more means a flat ridge (reported as not converged). */

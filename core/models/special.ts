@@ -108,6 +108,48 @@ export function digamma(x: number): number {
   return acc + Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f / 132))));
 }
 
+/**
+ * The z-free factors of logHyp2f1APlus1WithGradient's terms for the last (a, b): 1/(c₁ + n),
+ * 1/(c₁ + n) − 1/(a + 1 + n) and (c₁ + n)/(a + 1 + n). A Pareto/NBD likelihood pass asks for the
+ * same (a, b) for every row of one frequency, at many z; the table saves three divisions per term
+ * (the same numbers as computing them, so the same results).
+ */
+class SeriesCoefficients {
+  a = NaN;
+  b = NaN;
+  length = 0;
+  inv = new Float64Array(64);
+  dInc = new Float64Array(64);
+  ratio = new Float64Array(64);
+  append(inv: number, dInc: number, ratio: number): void {
+    if (this.length === this.inv.length) {
+      const grow = (v: Float64Array) => {
+        const g = new Float64Array(2 * v.length);
+        g.set(v);
+        return g;
+      };
+      this.inv = grow(this.inv);
+      this.dInc = grow(this.dInc);
+      this.ratio = grow(this.ratio);
+    }
+    this.inv[this.length] = inv;
+    this.dInc[this.length] = dInc;
+    this.ratio[this.length] = ratio;
+    this.length++;
+  }
+}
+/** Longest table kept: beyond it (z near 1, up to a million terms) the factors are computed as they are used. */
+const COEFFICIENTS_MAX = 4096;
+const coefficients = new SeriesCoefficients();
+function seriesCoefficients(a: number, b: number): SeriesCoefficients {
+  if (!(Object.is(coefficients.a, a) && Object.is(coefficients.b, b))) {
+    coefficients.a = a;
+    coefficients.b = b;
+    coefficients.length = 0;
+  }
+  return coefficients;
+}
+
 /** Outputs of logHyp2f1APlus1WithGradient, in module scope so hot loops allocate nothing. */
 export const hypOut = { value: 0, dA: 0, dB: 0, dZ: 0 };
 
@@ -126,11 +168,20 @@ export function logHyp2f1APlus1WithGradient(a: number, b: number, z: number): vo
   // Running d log t_n / da and d log t_n / db.
   let da = 0;
   let db = 0;
+  const k = seriesCoefficients(a, b);
   if (z > 0) {
     for (let n = 0; n < 1_000_000; n++) {
-      da += 1 / (c1 + n) - 1 / (a + 1 + n);
-      db -= 1 / (c1 + n);
-      term *= ((c1 + n) / (a + 1 + n)) * z;
+      let inv: number, dInc: number, ratio: number;
+      if (n < k.length) (inv = k.inv[n]), (dInc = k.dInc[n]), (ratio = k.ratio[n]);
+      else {
+        inv = 1 / (c1 + n);
+        dInc = inv - 1 / (a + 1 + n);
+        ratio = (c1 + n) / (a + 1 + n);
+        if (n === k.length && n < COEFFICIENTS_MAX) k.append(inv, dInc, ratio);
+      }
+      da += dInc;
+      db -= inv;
+      term *= ratio * z;
       sum += term;
       sumDa += term * da;
       sumDb += term * db;
