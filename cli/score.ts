@@ -147,7 +147,8 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     const table = scoreTableRows(run, profile.locale);
     await writeCsvTable(join(outDir, 'customers.csv'), table.header, table, csv);
   } else {
-    await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
+    const summaries = data.summaries;
+    await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), (function* () { for (const s of summaries) yield summaryRow(s); })(), csv);
   }
   timings.write = lap();
   const summary = datasetSummary(profile, data, run);
