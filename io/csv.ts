@@ -179,14 +179,31 @@ export class CsvEncoder implements CellSink {
     const b = this.buf;
     if (n < 0) b[this.length++] = 45;
     const a = Math.abs(n), f = POW10[d];
-    let frac = a % f;
-    this.digits((a - frac) / f);
+    let frac: number;
+    if (a < 2 ** 31) { // int32 arithmetic: no floating-point remainder per digit
+      const whole = (a / f) | 0;
+      frac = a - whole * f;
+      this.digits32(whole);
+    } else {
+      frac = a % f;
+      this.digits((a - frac) / f);
+    }
     if (frac === 0) return;
     b[this.length] = 46;
     let p = this.length + d;
-    for (let k = p; k > this.length; k--) { const r = frac % 10; b[k] = 48 + r; frac = (frac - r) / 10; }
+    for (let k = p; k > this.length; k--) { const q = (frac / 10) | 0; b[k] = 48 + frac - q * 10; frac = q; }
     while (b[p] === 48) p--;
     this.length = p + 1;
+  }
+
+  /** The decimal digits of an integer 0 ≤ v < 2^31. */
+  private digits32(v: number): void {
+    let len = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) len++;
+    const b = this.buf;
+    let p = this.length + len;
+    this.length = p;
+    do { const q = (v / 10) | 0; b[--p] = 48 + v - q * 10; v = q; } while (v > 0);
   }
 
   /** The decimal digits of an integer 0 ≤ v < 10^15. */
