@@ -8,7 +8,7 @@ import { ProfileError, resolveProfile, type Profile } from '../core/config.ts';
 import type { CustomerSummary, ScoreRun } from '../core/types.ts';
 import { InputError } from '../core/ingest/errors.ts';
 import { loadDataset, totalSize, type Input } from '../io/read.ts';
-import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeFileAtomic, type OutCell } from '../io/csv.ts';
+import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeCsvTable, writeFileAtomic, type OutCell } from '../io/csv.ts';
 import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
 import { columnHeaders, datasetSummary, scoreTableRows } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
@@ -145,9 +145,10 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
     Object.assign(timings, run.timings);
     mark = performance.now();
     const table = scoreTableRows(run, profile.locale);
-    await writeCsv(join(outDir, 'customers.csv'), table.header, table.rows, csv);
+    await writeCsvTable(join(outDir, 'customers.csv'), table.header, table, csv);
   } else {
-    await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), data.summaries.map(summaryRow), csv);
+    const summaries = data.summaries;
+    await writeCsv(join(outDir, 'customers.csv'), columnHeaders(SUMMARY_COLUMNS, profile.locale), (function* () { for (const s of summaries) yield summaryRow(s); })(), csv);
   }
   timings.write = lap();
   const summary = datasetSummary(profile, data, run);

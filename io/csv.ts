@@ -7,6 +7,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import type { Reject } from '../core/types.ts';
+import type { CellSink } from '../core/report/table.ts';
 import { atomicWriteStream } from './output.ts';
 
 export { atomicWriteStream, writeFileAtomic, refuseInputsAsOutputs } from './output.ts';
@@ -77,16 +78,214 @@ export function toCsv(header: string[], rows: OutCell[][], o: CsvOptions = {}): 
   return out;
 }
 
-/** Streams rows to `path` (atomically, see io/output.ts), so millions of rows don't build one giant string. */
-export async function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>, o: CsvOptions = {}): Promise<void> {
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * CSV lines encoded straight into one growing byte buffer: the bytes of `csvLine` in UTF-8, without
+ * a string per line or per number. Cells come one at a time (it is a CellSink, see
+ * core/report/table.ts) or as a row (`line`). Plain ASCII texts (no quote, comma or line break, no
+ * formula start) and finite numbers are written byte by byte; any other text goes through `csvCell`.
+ */
+export class CsvEncoder implements CellSink {
+  private buf: Buffer;
+  /** Bytes filled so far. */
+  length = 0;
+  /** A cell of the current line was written (the next one needs a comma). */
+  private inLine = false;
+
+  constructor(capacity = 1 << 20) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  /** The UTF-8 byte order mark. */
+  bom(): void {
+    this.room(3);
+    for (const b of UTF8_BOM) this.buf[this.length++] = b;
+  }
+
+  /** One CSV line, with its line end: the UTF-8 bytes of `csvLine(cells)`. */
+  line(cells: readonly OutCell[]): void {
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      if (c === null || c === undefined) this.blank();
+      else if (typeof c === 'number') this.number(c);
+      else this.text(typeof c === 'string' ? c : String(c));
+    }
+    this.end();
+  }
+
+  /** The bytes filled so far; the encoder starts empty again (the view is valid until the next write). */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.length = 0;
+    return out;
+  }
+
+  blank(): void {
+    this.cell(0);
+  }
+
+  end(): void {
+    this.room(1);
+    this.buf[this.length++] = 10;
+    this.inLine = false;
+  }
+
+  /** csvCell(s): formula-safe, quoted when needed. */
+  text(s: string): void {
+    const n = s.length;
+    this.cell(3 * n + 3); // UTF-8 takes at most 3 bytes per UTF-16 unit; plus a leading ' and two quotes
+    const b = this.buf;
+    let p = this.length;
+    if (n > 0 && FORMULA_FIRST[s.charCodeAt(0)] === 1) { this.length += b.write(csvCell(s), p); return; }
+    for (let i = 0; i < n; i++) {
+      const ch = s.charCodeAt(i);
+      if (ch >= 0x80 || ch === 34 || ch === 44 || ch === 10 || ch === 13) { this.length += b.write(csvCell(s), this.length); return; }
+      b[p++] = ch;
+    }
+    this.length = p;
+  }
+
+  /** csvCell(x): numberText for a finite number, else the formula-safe text. */
+  number(x: number): void {
+    if (!Number.isFinite(x)) { this.text(String(x)); return; }
+    this.cell(24);
+    if (Number.isInteger(x)) {
+      if (x > -1e15 && x < 1e15) this.decimal(x, 0);
+      else this.ascii(String(x));
+      return;
+    }
+    for (let d = 1; d <= 6; d++) {
+      const f = POW10[d];
+      const n = Math.round(x * f);
+      if (n / f === x && Math.abs(n) < 1e15) { this.decimal(n, d); return; }
+    }
+    this.ascii(String(x));
+  }
+
+  /**
+   * csvCell(Math.round(x · 10^digits) / 10^digits), without the division: the rounded value is the
+   * double nearest to n / 10^digits, and with |n| < 10^15 that decimal (trailing zeros dropped) is
+   * what String prints for it (see numberText).
+   */
+  fixed(x: number, digits: 2 | 4 | 6): void {
+    const f = POW10[digits];
+    const n = Math.round(x * f);
+    if (n > -1e15 && n < 1e15) { this.cell(24); this.decimal(n, digits); } else this.number(n / f);
+  }
+
+  /** n / 10^d in decimal (n an integer, |n| < 10^15, 0 ≤ d ≤ 6), as String prints that number. */
+  private decimal(n: number, d: number): void {
+    const b = this.buf;
+    if (n < 0) b[this.length++] = 45;
+    const a = Math.abs(n), f = POW10[d];
+    let frac: number;
+    if (a < 2 ** 31) { // int32 arithmetic: no floating-point remainder per digit
+      const whole = (a / f) | 0;
+      frac = a - whole * f;
+      this.digits32(whole);
+    } else {
+      frac = a % f;
+      this.digits((a - frac) / f);
+    }
+    if (frac === 0) return;
+    b[this.length] = 46;
+    let p = this.length + d;
+    for (let k = p; k > this.length; k--) { const q = (frac / 10) | 0; b[k] = 48 + frac - q * 10; frac = q; }
+    while (b[p] === 48) p--;
+    this.length = p + 1;
+  }
+
+  /** The decimal digits of an integer 0 ≤ v < 2^31. */
+  private digits32(v: number): void {
+    let len = 1;
+    for (let t = v; t >= 10; t = (t / 10) | 0) len++;
+    const b = this.buf;
+    let p = this.length + len;
+    this.length = p;
+    do { const q = (v / 10) | 0; b[--p] = 48 + v - q * 10; v = q; } while (v > 0);
+  }
+
+  /** The decimal digits of an integer 0 ≤ v < 10^15. */
+  private digits(v: number): void {
+    let len = 1;
+    for (let t = v; t >= 10; t = (t - (t % 10)) / 10) len++;
+    const b = this.buf;
+    let p = this.length + len;
+    this.length = p;
+    do { const r = v % 10; b[--p] = 48 + r; v = (v - r) / 10; } while (v > 0);
+  }
+
+  private ascii(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.length++] = s.charCodeAt(i);
+  }
+
+  /** Starts a cell of at most `bytes` bytes: the comma before it, and the room. */
+  private cell(bytes: number): void {
+    this.room(bytes + 1);
+    if (this.inLine) this.buf[this.length++] = 44;
+    this.inLine = true;
+  }
+
+  /** Makes room for `n` more bytes (a line longer than the buffer grows it). */
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(grown, 0, 0, this.length);
+    this.buf = grown;
+  }
+}
+
+/** 1 for the character codes FORMULA_START matches first (= + - @ tab CR). */
+const FORMULA_FIRST = new Uint8Array(128);
+for (const ch of '=+-@\t\r') FORMULA_FIRST[ch.charCodeAt(0)] = 1;
+
+/** Bytes gathered before each write to the file. */
+const WRITE_BLOCK = 1 << 20;
+
+/**
+ * Streams rows to `path` (atomically, see io/output.ts): the lines are encoded into one buffer that
+ * goes to the file each time it holds a megabyte, and the next rows wait for that write.
+ */
+export function writeCsv(path: string, header: string[], rows: Iterable<OutCell[]>, o: CsvOptions = {}): Promise<void> {
+  const it = rows[Symbol.iterator]();
+  return writeEncoded(path, header, (enc) => {
+    for (let r = it.next(); !r.done; r = it.next()) {
+      enc.line(r.value);
+      if (enc.length >= WRITE_BLOCK) return true;
+    }
+    return false;
+  }, o);
+}
+
+/** A table whose rows are sent cell by cell (core/report/table.ts's scoreTableRows). */
+export interface CellTable {
+  size: number;
+  writeRow(i: number, sink: CellSink): void;
+}
+
+/** writeCsv for a table that sends its cells to the encoder: the same bytes, no row arrays. */
+export function writeCsvTable(path: string, header: string[], table: CellTable, o: CsvOptions = {}): Promise<void> {
+  let i = 0;
+  return writeEncoded(path, header, (enc) => {
+    while (i < table.size) {
+      table.writeRow(i++, enc);
+      if (enc.length >= WRITE_BLOCK) return true;
+    }
+    return false;
+  }, o);
+}
+
+/** Writes the header, then `fill` until it returns false (it returns true when a block is ready to write). */
+async function writeEncoded(path: string, header: string[], fill: (enc: CsvEncoder) => boolean, o: CsvOptions): Promise<void> {
   const w = await atomicWriteStream(path);
   try {
-    let block = (o.bom ?? true ? BOM : '') + csvLine(header);
-    for (const r of rows) {
-      block += csvLine(r);
-      if (block.length >= 1 << 16) { await w.write(block); block = ''; }
-    }
-    await w.write(block);
+    const enc = new CsvEncoder(WRITE_BLOCK + (1 << 16));
+    if (o.bom ?? true) enc.bom();
+    enc.line(header);
+    while (fill(enc)) await w.writeBytes(enc.take());
+    await w.writeBytes(enc.take());
   } catch (e) {
     await w.abort();
     throw e;

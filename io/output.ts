@@ -12,6 +12,8 @@ import { InputError } from '../core/ingest/errors.ts';
 export interface AtomicWriter {
   /** Append text (UTF-8). Resolves once buffered or written; call one at a time. */
   write(text: string): Promise<void>;
+  /** Append bytes, written before this resolves (the caller may then reuse `bytes`); call one at a time. */
+  writeBytes(bytes: Uint8Array): Promise<void>;
   /** Flush, sync and rename the temporary file onto the destination. */
   commit(): Promise<void>;
   /** Drop the temporary file; the destination is left as it was. */
@@ -49,6 +51,10 @@ export async function atomicWriteStream(path: string): Promise<AtomicWriter> {
       pending.push(text);
       size += text.length;
       if (size >= BLOCK) await flush();
+    },
+    async writeBytes(bytes) {
+      await flush();
+      for (let done = 0; done < bytes.length;) done += (await fh.write(bytes, done, bytes.length - done)).bytesWritten;
     },
     async commit() {
       try {

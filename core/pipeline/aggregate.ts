@@ -3,7 +3,7 @@
  * and the concentration curve of the ranked value.
  */
 import type { CustomerScore, GroupAggregate } from '../types.ts';
-import { concentration, groupAggregates, type AggregateInput } from '../scores/aggregates.ts';
+import { concentration, groupAggregates, type AggregateColumns } from '../scores/aggregates.ts';
 import { DEFAULT_SEGMENT_MAP } from '../scores/rfm.ts';
 import { LABELS } from '../labels.ts';
 import type { ScoreInput } from './input.ts';
@@ -28,7 +28,14 @@ function classKey(c: CustomerScore, key: string): string | undefined {
 }
 
 export function aggregate(input: ScoreInput, customers: CustomerScore[], r: Ranking): Aggregates {
-  const agg: AggregateInput[] = customers.map((c) => ({ id: c.id, revenue: c.summary.netSpend, clv: c.clv, pAlive: c.pAlive }));
+  const n = customers.length;
+  const agg: AggregateColumns = { revenue: new Float64Array(n), clv: new Float64Array(n), pAlive: new Float64Array(n), id: (i) => customers[i].id };
+  for (let i = 0; i < n; i++) {
+    const c = customers[i];
+    (agg.revenue as Float64Array)[i] = c.summary.netSpend;
+    (agg.clv as Float64Array)[i] = c.clv;
+    (agg.pAlive as Float64Array)[i] = c.pAlive;
+  }
   const surveys = input.surveys.size ? input.surveys : undefined;
   const classes: Record<string, GroupAggregate[]> = {};
   for (const key of CLASS_KEYS) {

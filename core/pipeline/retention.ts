@@ -10,10 +10,16 @@ import type { ScoreInput } from './input.ts';
 /** Length of the churn-warning list in the retention report. */
 export const WARNING_LIST_SIZE = 100;
 
+/** Master-data ids without a purchase, sorted (no set of every customer's id without master data). */
+function explorationIds(rows: ScoreInput['rows'], records: ScoreInput['records']): string[] {
+  if (!records.size) return [];
+  const hasPurchases = new Set(rows.map((s) => s.id));
+  return [...records.keys()].filter((id) => !hasPurchases.has(id)).sort();
+}
+
 export function retention(input: ScoreInput, customers: CustomerScore[]): RetentionReport {
   const { rows, profile, scoreDay, records } = input;
-  const hasPurchases = new Set(rows.map((s) => s.id));
-  const exploration = [...records.keys()].filter((id) => !hasPurchases.has(id)).sort();
+  const exploration = explorationIds(rows, records);
   const lifecycle: Record<LifecycleStage, number> = { exploration: exploration.length, formation: 0, stable: 0, decline: 0, lost: 0 };
   const churnRisk: Record<ChurnRisk, number> = { low: 0, medium: 0, high: 0, lost: 0 };
   let valueAtRisk = 0;

@@ -6,11 +6,14 @@ import type { GroupAggregate, SurveyResponse } from '../types.ts';
 import { labelOf } from '../labels.ts';
 import { npsOf } from './satisfaction.ts';
 
-export interface AggregateInput {
-  id: string;
-  revenue: number;
-  clv: number;
-  pAlive: number;
+/** Per-customer inputs by column: row i is one customer (no object per customer). */
+export interface AggregateColumns {
+  /** Net spend. */
+  revenue: ArrayLike<number>;
+  clv: ArrayLike<number>;
+  pAlive: ArrayLike<number>;
+  /** Row i's customer id (read only with surveys, for the NPS of a group). */
+  id: (i: number) => string;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface AggregateInput {
  * any other key found follows in sorted order.
  */
 export function groupAggregates(
-  rows: ArrayLike<AggregateInput>,
+  rows: AggregateColumns,
   keyOf: (i: number) => string | undefined,
   group: string,
   keys: string[] = [],
@@ -26,21 +29,21 @@ export function groupAggregates(
 ): GroupAggregate[] {
   let totalRevenue = 0;
   let totalClv = 0;
+  const { revenue, clv, pAlive } = rows;
   const acc = new Map<string, { n: number; revenue: number; clv: number; pAlive: number; members: string[] }>();
   for (const k of keys) acc.set(k, { n: 0, revenue: 0, clv: 0, pAlive: 0, members: [] });
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    totalRevenue += r.revenue;
-    totalClv += r.clv;
+  for (let i = 0; i < revenue.length; i++) {
+    totalRevenue += revenue[i];
+    totalClv += clv[i];
     const k = keyOf(i);
     if (k === undefined) continue;
     let a = acc.get(k);
     if (!a) acc.set(k, (a = { n: 0, revenue: 0, clv: 0, pAlive: 0, members: [] }));
     a.n++;
-    a.revenue += r.revenue;
-    a.clv += r.clv;
-    a.pAlive += r.pAlive;
-    if (surveys) a.members.push(r.id);
+    a.revenue += revenue[i];
+    a.clv += clv[i];
+    a.pAlive += pAlive[i];
+    if (surveys) a.members.push(rows.id(i));
   }
   const rest = [...acc.keys()].filter((k) => !keys.includes(k)).sort();
   return [...keys, ...rest].map((key) => {

@@ -99,10 +99,11 @@ export function summarizeLedger(ledger: LedgerView, ids: string[], o: SummarizeO
       returns: money(returns),
       netSpend: money(firstSpend + repeatSpend - returns),
       activePeriods: periods,
+      // In the literal, not added after it: an added property costs every summary a property array.
+      ownSplit: { frequency: sTx - 1, recency: (sLast - first) / unit, T: (splitDay - first) / unit, holdout: tx - sTx, length: (o.cutDay - splitDay) / unit },
     };
     if (o.margin) s.margin = money(margin);
     if (o.split) s.holdout = { transactions: hTx, spend: money(hSpend) };
-    s.ownSplit = { frequency: sTx - 1, recency: (sLast - first) / unit, T: (splitDay - first) / unit, holdout: tx - sTx, length: (o.cutDay - splitDay) / unit };
     summaries.push(s);
   }
   summaries.sort(byId);

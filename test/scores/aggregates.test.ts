@@ -14,11 +14,8 @@ describe('aggregates and concentration', () => {
   });
 
   it('group totals, shares and labels', () => {
-    const rows = [
-      { id: 'a', revenue: 100, clv: 50, pAlive: 0.9 },
-      { id: 'b', revenue: 300, clv: 150, pAlive: 0.5 },
-      { id: 'c', revenue: 100, clv: 0, pAlive: 0.1 },
-    ];
+    const ids = ['a', 'b', 'c'];
+    const rows = { revenue: [100, 300, 100], clv: [50, 150, 0], pAlive: [0.9, 0.5, 0.1], id: (i: number) => ids[i] };
     const keys = ['gold', 'gold', 'lead'];
     const g = groupAggregates(rows, (i) => keys[i], 'tier', ['platinum', 'gold', 'iron', 'lead']);
     expect(g.map((x) => x.key)).toEqual(['platinum', 'gold', 'iron', 'lead']);
