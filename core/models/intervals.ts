@@ -63,6 +63,8 @@ export function predictionIntervals(
   if (!fit.logCovariance) return { skipped: 'the fit has no covariance matrix (not converged)' };
   const L = cholesky(fit.logCovariance);
   if (!L) return { skipped: 'the covariance matrix is not positive definite' };
+  const early = overBudget(rows, o);
+  if (early) return { skipped: early };
   // Distinct rows, in first-seen order (rows arrive sorted by customer id, so this is deterministic).
   const slotOf = new Int32Array(rows.length);
   const keys = new TupleSlots();
@@ -86,10 +88,7 @@ export function predictionIntervals(
   const xtKeys = new TupleSlots();
   for (let s = 0; s < distinct.length; s++) xtOf[s] = xtKeys.slotOf(distinct[s].frequency, distinct[s].T);
   const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
-  const budget = o.budget ?? 0;
-  if (budget > 0 && xtKeys.size * draws > budget) {
-    return { skipped: `${xtKeys.size} distinct (frequency, T) pairs × ${draws} draws exceed the interval budget of ${budget} evaluations; --intervals-budget 0 (profile intervals.budget: 0) computes them anyway, slowly` };
-  }
+  if (budgetExceeded(xtKeys.size, draws, o.budget)) return { skipped: budgetExceeded(xtKeys.size, draws, o.budget)! };
   const m = distinct.length;
   const E = new Float64Array(draws * m);
   const C = new Float64Array(draws * m);
@@ -153,6 +152,24 @@ export function predictionIntervals(
 }
 
 const finite = (v: number) => (Number.isFinite(v) ? v : 0);
+
+/** Why `pairs` (x, T) × `draws` evaluations are over the budget, or undefined when they are not. */
+function budgetExceeded(pairs: number, draws: number, budget = 0): string | undefined {
+  if (!(budget > 0 && pairs * draws > budget)) return undefined;
+  return `${pairs} distinct (frequency, T) pairs × ${draws} draws exceed the interval budget of ${budget} evaluations; --intervals-budget 0 (profile intervals.budget: 0) computes them anyway, slowly`;
+}
+
+/**
+ * The budget check before the per-row work, from the (x, T) pairs alone: with at least
+ * DRAW_BUDGET / MIN_DRAWS pairs there are as many distinct rows, so the draws are MIN_DRAWS whatever
+ * was asked, and the answer (and its message) is the one the full pass would give.
+ */
+function overBudget(rows: ArrayLike<{ frequency: number; T: number }>, o: IntervalOptions): string | undefined {
+  if (!(o.budget && o.budget > 0)) return undefined;
+  const pairs = new TupleSlots();
+  for (let i = 0; i < rows.length; i++) pairs.slotOf(rows[i].frequency, rows[i].T);
+  return pairs.size >= DRAW_BUDGET / MIN_DRAWS ? budgetExceeded(pairs.size, MIN_DRAWS, o.budget) : undefined;
+}
 
 /** Linear interpolation between order statistics of a sorted sample (type 7, as R's default). */
 function quantile(sorted: Float64Array, q: number): number {

@@ -31,6 +31,19 @@ describe('prediction intervals', () => {
     expect(JSON.stringify(unlimited)).toBe(JSON.stringify(within));
   });
 
+  it('give the same answer from the pairs alone when a base is large (the check before the per-row work)', () => {
+    // 800 distinct (x, T) pairs: at least 600 distinct rows, so the draws are 20 whatever was asked.
+    const many = Array.from({ length: 1600 }, (_, i) => ({ frequency: i % 4, recency: (i % 4) * 2, T: 20 + Math.floor(i / 8) * 0.25 + (i % 2) * 0.1 }));
+    const pairs = new Set(many.map((r) => `${r.frequency},${r.T}`)).size;
+    expect(pairs).toBeGreaterThanOrEqual(600);
+    const w = new Float64Array(many.length).fill(1);
+    const beyond = predictionIntervals(model, many, w, { ...opts, budget: pairs * 20 - 1 });
+    expect(beyond).toEqual({ skipped: `${pairs} distinct (frequency, T) pairs × 20 draws exceed the interval budget of ${pairs * 20 - 1} evaluations; --intervals-budget 0 (profile intervals.budget: 0) computes them anyway, slowly` });
+    const within = predictionIntervals(model, many, w, { ...opts, budget: pairs * 20 });
+    expect('skipped' in within).toBe(false);
+    if (!('skipped' in within)) expect(within.draws).toBe(20);
+  });
+
   it('bracket the point predictions and narrow as the data grow', () => {
     const iv = predictionIntervals(model, rows, ones, opts);
     if ('skipped' in iv) throw new Error(iv.skipped);
