@@ -1,4 +1,5 @@
 /** The compressed histogram: identical (x, t_x, T) summaries counted once with a weight. */
+import { hash4 } from './slots.ts';
 
 export interface Histogram {
   x: Float64Array;
@@ -44,7 +45,7 @@ export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: 
   const cap = tableSize(kept);
   const table = new Int32Array(cap).fill(-1);
   for (let i = 0; i < kept; i++) {
-    let slot = hashTriple(fx[i], ft[i], fT[i]) & (cap - 1);
+    let slot = hash4(fx[i], ft[i], fT[i]) & (cap - 1);
     for (;;) {
       const d = table[slot];
       if (d < 0) {
@@ -85,18 +86,6 @@ function tableSize(n: number): number {
   return c;
 }
 
-// Bits of a double, for hashing (module scope: no allocation per call).
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-function mix(h: number, v: number): number {
-  f64[0] = v + 0; // −0 and 0 hash alike, as they compare equal
-  h = Math.imul(h ^ u32[0], 0x9e3779b1);
-  h = Math.imul(h ^ u32[1], 0x85ebca77);
-  return h ^ (h >>> 15);
-}
-function hashTriple(a: number, b: number, c: number): number {
-  return mix(mix(mix(0x12345678, a), b), c) >>> 0;
-}
 
 
 
