@@ -17,6 +17,7 @@ import { parseA1, a1, type Block } from './grid.ts';
 import { deleteStaleStates, deleteState, loadState, readChunks, saveChunk, saveState, stateSheet, type RunState } from './runstate.ts';
 import { loadSettings, saveSettings, type SavedSettings } from './settings.ts';
 import './gas.ts';
+import { localizeWarning } from './warnings.ts';
 
 /** Rejected rows listed in the rejects sheet (all of them are counted). */
 export const REJECTS_LISTED = 5000;
@@ -356,7 +357,7 @@ function finish(state: RunState, store: any, total: number, live: ReturnType<typ
   const run = score(prepare(ingested.summaries, profile));
   checkCancelled(fn, runId);
   setProgress(runId, { phase: 'writing', done: total, total });
-  const warnings = [...ingested.warnings, ...run.warnings];
+  const warnings = [...ingested.warnings, ...run.warnings].map((w) => localizeWarning(w, locale));
   const block = { row: state.top, col: state.left, rows: state.bottom - state.top + 1, cols: state.width };
   const written = writeResults(run, locale, { numericIds, rowsRead: ingested.counts.read, rowsRejected: ingested.counts.rejected, rejects: ingested.rejects, warnings }, target(options, locale, block, fn));
   saveSettings(state.sheetName, {
