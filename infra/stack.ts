@@ -260,59 +260,29 @@ export class PyramidStack extends Stack {
     }
 
     // --- alarms ----------------------------------------------------------------------------------
+    // Every alarm fires on one datapoint at or above 1 in 5 minutes; no data is not a breach.
+    const alarm = (id: string, alarmDescription: string, metric: cloudwatch.IMetric) => new cloudwatch.Alarm(this, id, {
+      alarmDescription,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const every5 = { period: Duration.minutes(5) };
+    const ownMetric = (metricName: string, statistic: string) =>
+      new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName, dimensionsMap: { service: 'customer-pyramid' }, statistic, ...every5 });
     for (const [name, fn] of [['Upload', this.uploadFunction], ['Nightly', this.nightlyFunction], ['NightlyList', this.nightlyListFunction]] as const) {
-      new cloudwatch.Alarm(this, `${name}Errors`, {
-        alarmDescription: `${name} function reported errors`,
-        metric: fn.metricErrors({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      alarm(`${name}Errors`, `${name} function reported errors`, fn.metricErrors(every5));
     }
     // A run recorded failed (bad input, or a fault that outlasted its retries), a stale dataset and a failed nightly execution.
-    new cloudwatch.Alarm(this, 'FailedRuns', {
-      alarmDescription: 'A scoring run was recorded failed (its run item says why)',
-      metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'FailedRuns', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Sum', period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    new cloudwatch.Alarm(this, 'FanoutExecutionsFailed', {
-      alarmDescription: 'A fan-out run failed or timed out (its run item says why)',
-      metric: this.fanout.stateMachine.metricFailed({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarm('FailedRuns', 'A scoring run was recorded failed (its run item says why)', ownMetric('FailedRuns', 'Sum'));
+    alarm('FanoutExecutionsFailed', 'A fan-out run failed or timed out (its run item says why)', this.fanout.stateMachine.metricFailed(every5));
     // A dataset the nightly run left at an older day (counted by ListDatasets before each night's scoring).
-    new cloudwatch.Alarm(this, 'StaleDatasets', {
-      alarmDescription: 'A dataset was not rescored by the last nightly run (its LATEST is older than yesterday, or it never succeeded)',
-      metric: new cloudwatch.Metric({ namespace: 'CustomerPyramid', metricName: 'StaleDatasets', dimensionsMap: { service: 'customer-pyramid' }, statistic: 'Maximum', period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    new cloudwatch.Alarm(this, 'NightlyExecutionsFailed', {
-      alarmDescription: 'The nightly state machine failed or timed out',
-      metric: this.nightlyStateMachine.metricFailed({ period: Duration.minutes(5) }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    alarm('StaleDatasets', 'A dataset was not rescored by the last nightly run (its LATEST is older than yesterday, or it never succeeded)', ownMetric('StaleDatasets', 'Maximum'));
+    alarm('NightlyExecutionsFailed', 'The nightly state machine failed or timed out', this.nightlyStateMachine.metricFailed(every5));
     for (const [name, q] of [['UploadDeadLetters', this.deadLetterQueue], ['ScheduleDeadLetters', scheduleDeadLetters]] as const) {
-      new cloudwatch.Alarm(this, `${name}Depth`, {
-        alarmDescription: `Messages waiting in ${name}`,
-        metric: q.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
+      alarm(`${name}Depth`, `Messages waiting in ${name}`, q.metricApproximateNumberOfMessagesVisible(every5));
     }
 
     // --- cdk-nag findings accepted, each on the constructs it concerns, with its reason -----------
