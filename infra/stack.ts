@@ -27,6 +27,7 @@ import { TABLE_INDEXES, TABLE_KEYS, type KeyDef } from '../functions/table.ts';
 import { NOTIFICATION_SUFFIXES, REPORT_PREFIX, UPLOAD_PREFIX } from '../functions/s3-keys.ts';
 import { RUN_PREFIX } from '../functions/fanout/layout.ts';
 import { FanoutStateMachine, RUN_RETENTION_DAYS } from './fanout.ts';
+import { ESM_REQUIRE_BANNER, LAMBDA_MAIN_FIELDS, LAMBDA_TARGET } from './bundling.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -160,12 +161,11 @@ export class PyramidStack extends Stack {
       depsLockFilePath: path.join(root, 'package-lock.json'),
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
+        target: LAMBDA_TARGET,
         minify: true,
         sourceMap: true,
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies (papaparse, exceljs) call require() inside the ESM bundle.
-        banner: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+        mainFields: LAMBDA_MAIN_FIELDS,
+        banner: ESM_REQUIRE_BANNER,
       },
       ...extra,
     });

@@ -8,14 +8,13 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allPartitions, customerPk } from '../../functions/table.ts';
 import { toSqsEvent } from '../../scripts/local/s3-events.ts';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/services.ts';
 import { startLocalStack, waitForEvents, type LocalStack } from '../../scripts/local/stack.ts';
+import { bundleHandlers, useLambdaEnvironment } from './bundled.ts';
 
 let stack: LocalStack;
 let outDir: string;
@@ -24,19 +23,8 @@ const saved = { ...process.env };
 beforeAll(async () => {
   stack = await startLocalStack();
   outDir = mkdtempSync(path.join(tmpdir(), 'pyramid-bundle-'));
-  await build({
-    entryPoints: { upload: 'functions/upload.ts', nightly: 'functions/nightly.ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node22', outdir: outDir, outExtension: { '.js': '.mjs' },
-    mainFields: ['module', 'main'], external: ['@aws-sdk/*'], logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  Object.assign(process.env, {
-    BUCKET_NAME: stack.bucket, TABLE_NAME: stack.table, TIME_ZONE: 'Asia/Shanghai',
-    DATASET_PROFILES: JSON.stringify({ bundled: { margin: 0.5 } }),
-    AWS_ENDPOINT_URL_S3: stack.s3Server.endpoint, AWS_ENDPOINT_URL_DYNAMODB: stack.dynamo.endpoint,
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_TRACE_ENABLED: 'false',
-  });
+  await bundleHandlers({ upload: 'functions/upload.ts', nightly: 'functions/nightly.ts' }, outDir);
+  useLambdaEnvironment(stack, { DATASET_PROFILES: JSON.stringify({ bundled: { margin: 0.5 } }) });
 });
 afterAll(async () => {
   process.env = saved;

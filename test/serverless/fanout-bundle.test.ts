@@ -8,12 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { latestRunId } from '../../functions/store.ts';
-import { LOCAL_CREDENTIALS } from '../../scripts/local/services.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.ts';
+import { bundleHandlers, useLambdaEnvironment } from './bundled.ts';
 
 let stack: LocalStack;
 let outDir: string;
@@ -22,18 +21,8 @@ const saved = { ...process.env };
 beforeAll(async () => {
   stack = await startLocalStack();
   outDir = mkdtempSync(path.join(tmpdir(), 'pyramid-fanout-bundle-'));
-  await build({
-    entryPoints: { fanout: 'functions/fanout/handlers.ts' },
-    bundle: true, platform: 'node', format: 'esm', target: 'node22', outdir: outDir, outExtension: { '.js': '.mjs' },
-    mainFields: ['module', 'main'], external: ['@aws-sdk/*'], logLevel: 'silent',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  Object.assign(process.env, {
-    BUCKET_NAME: stack.bucket, TABLE_NAME: stack.table, TIME_ZONE: 'Asia/Shanghai', DATASET_PROFILES: '{}', FANOUT_MIN_BYTES: '1',
-    AWS_ENDPOINT_URL_S3: stack.s3Server.endpoint, AWS_ENDPOINT_URL_DYNAMODB: stack.dynamo.endpoint,
-    AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_TRACE_ENABLED: 'false',
-  });
+  await bundleHandlers({ fanout: 'functions/fanout/handlers.ts' }, outDir);
+  useLambdaEnvironment(stack, { DATASET_PROFILES: '{}', FANOUT_MIN_BYTES: '1' });
 });
 afterAll(async () => {
   process.env = saved;
