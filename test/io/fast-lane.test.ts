@@ -13,17 +13,7 @@ import { createIngest, type TableIngest } from '../../core/ingest/tables.ts';
 import { InputError } from '../../core/ingest/errors.ts';
 import type { Reject } from '../../core/types.ts';
 import { feedInput } from '../../io/read.ts';
-
-function streamOf(bytes: Uint8Array, cuts: number[]) {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  return {
-    name: 'gen.csv',
-    stream: (async function* () {
-      let prev = 0;
-      for (const c of [...at, bytes.length]) { if (c > prev) yield bytes.subarray(prev, c); prev = c; }
-    })(),
-  };
-}
+import { streamOf } from './stream-of.ts';
 
 async function read(bytes: Uint8Array, cuts: number[], extra: Record<string, unknown>, fastLane: boolean) {
   const profile = resolveProfile({ asOf: '2024-12-31', timeUnit: 'day', maxRecordBytes: 120, ...extra });

@@ -13,20 +13,9 @@ import { readTable } from '../../io/read.ts';
 import { LineSplitter } from '../../io/lines.ts';
 import { splitLine } from '../../io/delimited.ts';
 import { decodeStream } from '../../io/decode.ts';
+import { streamOf } from './stream-of.ts';
 
 const profile = (extra: Record<string, unknown> = {}) => resolveProfile({ asOf: '2024-12-31', timeUnit: 'day', ...extra });
-
-/** The bytes as a stream cut at the given offsets (cuts may fall inside a character or a CRLF). */
-function streamOf(bytes: Uint8Array, cuts: number[]) {
-  const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-  return {
-    name: 'gen.csv',
-    stream: (async function* () {
-      let prev = 0;
-      for (const c of [...at, bytes.length]) { if (c > prev) yield bytes.subarray(prev, c); prev = c; }
-    })(),
-  };
-}
 
 // A note: text with the delimiter, quotes, spaces, CJK and line breaks; quoted when it needs it.
 // A quoted field's text starts with a letter, so a stray quote on an earlier line can never close into it.
