@@ -8,7 +8,6 @@
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_AS_OF } from '../../bench/orders.ts';
@@ -18,6 +17,7 @@ import { runFanout, WorkerPool } from '../../scripts/local/fanout.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/services.ts';
 import { writeQuarterlyOrders } from '../../scripts/local/split-orders.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.ts';
+import { deleteItems, ofDataset, scanItems } from './table-items.ts';
 
 const DATASET = 'noisy';
 const CAP = 256 * 1024;
@@ -34,16 +34,7 @@ async function text(key: string) {
 
 /** Remove the dataset's items (LATEST, run items, customers), so the next run scores everything again. */
 async function wipe() {
-  let start: Record<string, AttributeValue> | undefined;
-  const keys: Record<string, AttributeValue>[] = [];
-  do {
-    const page = await stack.db.send(new ScanCommand({ TableName: stack.table, ExclusiveStartKey: start, ConsistentRead: true }));
-    for (const i of page.Items ?? []) if (i.pk.S!.startsWith(`DATASET#${DATASET}`)) keys.push({ pk: i.pk, sk: i.sk });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  for (let i = 0; i < keys.length; i += 25) {
-    await stack.db.send(new BatchWriteItemCommand({ RequestItems: { [stack.table]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) } }));
-  }
+  await deleteItems(stack, await scanItems(stack, ofDataset(DATASET)));
 }
 
 beforeAll(async () => {

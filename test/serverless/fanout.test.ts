@@ -9,7 +9,6 @@
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchWriteItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_AS_OF } from '../../bench/orders.ts';
@@ -21,31 +20,21 @@ import { localFanout, runFanout, WorkerPool } from '../../scripts/local/fanout.t
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../scripts/local/services.ts';
 import { writeQuarterlyOrders } from '../../scripts/local/split-orders.ts';
 import { startLocalStack, type LocalStack } from '../../scripts/local/stack.ts';
+import { deleteItems, ofDataset, scanItems, type Item } from './table-items.ts';
 
 const DATASET = 'big';
 let stack: LocalStack;
 let pool: WorkerPool;
 let dir: string;
 
-async function scanDataset(): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await stack.db.send(new ScanCommand({ TableName: stack.table, ExclusiveStartKey: start, ConsistentRead: true }));
-    // The dataset's own items (pk DATASET#<ds>) and its customers, spread over DATASET#<ds>#<partition>.
-    items.push(...(page.Items ?? []).filter((i) => i.pk.S === `DATASET#${DATASET}` || i.pk.S!.startsWith(`DATASET#${DATASET}#`)));
-    start = page.LastEvaluatedKey;
-  } while (start);
+async function scanDataset(): Promise<Item[]> {
+  const items = await scanItems(stack, ofDataset(DATASET));
   return items.sort((a, b) => (a.sk.S! < b.sk.S! ? -1 : a.sk.S! > b.sk.S! ? 1 : a.pk.S! < b.pk.S! ? -1 : 1));
 }
 
 /** Empty the dataset's items, so the next run writes everything again. */
 async function wipe() {
-  const items = await scanDataset();
-  for (let i = 0; i < items.length; i += 25) {
-    const group = items.slice(i, i + 25).map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } }));
-    await stack.db.send(new BatchWriteItemCommand({ RequestItems: { [stack.table]: group } }));
-  }
+  await deleteItems(stack, await scanDataset());
 }
 
 async function text(key: string) {

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DeleteItemCommand, PutItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveProfile } from '../../core/config.ts';
@@ -17,19 +17,14 @@ import { LATEST_SK, readRun, scoreDataset } from '../../functions/score-dataset.
 import { createUploadHandler } from '../../functions/upload.ts';
 import { toSqsEvent } from '../../scripts/local/s3-events.ts';
 import { startLocalStack, waitForEvents, type LocalStack } from '../../scripts/local/stack.ts';
+import { scanItems, type Item } from './table-items.ts';
 
 const AS_OF = '2025-06-30';
 const sample = (f: string) => path.resolve('examples/sample', f);
 let stack: LocalStack;
 
-async function scanAll(): Promise<Record<string, AttributeValue>[]> {
-  const items: Record<string, AttributeValue>[] = [];
-  let start: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await stack.db.send(new ScanCommand({ TableName: stack.table, ExclusiveStartKey: start, ConsistentRead: true }));
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+async function scanAll(): Promise<Item[]> {
+  const items = await scanItems(stack);
   return items.sort((a, b) => (a.pk.S! + a.sk.S! < b.pk.S! + b.sk.S! ? -1 : 1));
 }
 async function customerItems(dataset: string) {
