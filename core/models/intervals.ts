@@ -88,7 +88,8 @@ export function predictionIntervals(
   const xtKeys = new TupleSlots();
   for (let s = 0; s < distinct.length; s++) xtOf[s] = xtKeys.slotOf(distinct[s].frequency, distinct[s].T);
   const draws = Math.max(MIN_DRAWS, Math.min(o.draws, Math.floor(DRAW_BUDGET / Math.max(1, distinct.length))));
-  if (budgetExceeded(xtKeys.size, draws, o.budget)) return { skipped: budgetExceeded(xtKeys.size, draws, o.budget)! };
+  const over = budgetExceeded(xtKeys.size, draws, o.budget);
+  if (over) return { skipped: over };
   const m = distinct.length;
   const E = new Float64Array(draws * m);
   const C = new Float64Array(draws * m);
