@@ -52,6 +52,8 @@ Options:
   --locale L              en | zh-CN (labels, header row of customers.csv, report.html)
   --no-bom                CSV files without the UTF-8 byte order mark (kept by default for Excel)
   --no-report             do not write report.html (the one-page report with charts)
+  --threads N             fit the models on N threads at once (default 1); the results are the same
+                          numbers for any N
   --verbose               print the seconds spent in each stage (read, fit per model, score, write, report)
 
 Writes DIR/customers.csv, DIR/rejects.csv, DIR/summary.json and DIR/report.html (each to a temporary file, then
@@ -59,6 +61,9 @@ renamed; never onto an input). Exit codes: 0 done, 2 user error, 1 unexpected fa
 Example:
   pyramid score orders.csv.gz --as-of 2024-12-31 --time-unit week --out out
 `;
+
+/** Most threads `--threads` starts (a run has at most six fits to share out). */
+export const MAX_THREADS = 64;
 
 /** Command-line arguments → runScore options (throws InputError on bad usage). */
 export function parseCli(argv: string[]) {
@@ -78,6 +83,7 @@ export function parseCli(argv: string[]) {
       'date-from': { type: 'string' },
       'no-intervals': { type: 'boolean' },
       'intervals-budget': { type: 'string' },
+      threads: { type: 'string' },
       verbose: { type: 'boolean' },
     },
   });
@@ -107,6 +113,11 @@ export function parseCli(argv: string[]) {
     if (!Number.isInteger(n) || n < 0) throw new InputError(`--intervals-budget must be a whole number ≥ 0, got "${values['intervals-budget']}"`);
     o.intervals = { ...(o.intervals as object | undefined), budget: n };
   }
+  let threads = 1;
+  if (values.threads !== undefined) {
+    threads = Number(values.threads);
+    if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) throw new InputError(`--threads must be a whole number from 1 to ${MAX_THREADS}, got "${values.threads}"`);
+  }
   if (values.locale !== undefined) o.locale = values.locale;
   if (values.dedupe) o.dedupe = true;
   if (values['no-bom']) o.bom = false;
@@ -127,7 +138,7 @@ export function parseCli(argv: string[]) {
   return {
     help: false as const,
     files, customers: values.customers, surveys: values.survey, config: values.config, out: values.out,
-    overrides: o, summaryOnly: values['summary-only'] ?? false, report: !values['no-report'], verbose: values.verbose ?? false,
+    overrides: o, summaryOnly: values['summary-only'] ?? false, report: !values['no-report'], verbose: values.verbose ?? false, threads,
   };
 }
 

@@ -12,6 +12,7 @@ import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeCsvTable, write
 import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
 import { columnHeaders, datasetSummary, scoreTableRows } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
+import { FitThreads } from './fit-threads.ts';
 
 export interface ScoreOptions {
   files: Input[];
@@ -28,6 +29,8 @@ export interface ScoreOptions {
   summaryOnly?: boolean;
   /** Write report.html (default true; `--no-report` turns it off). */
   report?: boolean;
+  /** Threads for the model fits (`--threads`, default 1: the fits run one after the other in this thread). */
+  threads?: number;
 }
 
 /**
@@ -115,21 +118,31 @@ const seconds = (ms: number) => Math.round(ms) / 1000;
 
 export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   const started = performance.now();
-  let mark = started;
-  const lap = () => { const now = performance.now(), s = seconds(now - mark); mark = now; return s; };
   const profile = buildProfile(o.config, o.overrides);
   if (!profile.asOf) throw new InputError('An as-of date is required (--as-of YYYY-MM-DD)');
   const outDir = resolve(o.out ?? 'out');
   const inputs = [...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])];
   checkOutputs(outDir, o.config ? [...inputs, o.config] : inputs);
-  const csv = { bom: profile.bom };
   // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
   // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
   const hadOut = existsSync(outDir);
+  // Threads start now, so they are loaded by the time reading is done.
+  const threads = (o.threads ?? 1) > 1 && !o.summaryOnly ? new FitThreads(o.threads!) : undefined;
+  try {
+    return await scoreWith(o, profile, outDir, hadOut, threads, started);
+  } finally {
+    await threads?.close();
+  }
+}
+
+async function scoreWith(o: ScoreOptions, profile: Profile, outDir: string, hadOut: boolean, threads: FitThreads | undefined, started: number): Promise<ScoreResult> {
+  let mark = started;
+  const lap = () => { const now = performance.now(), s = seconds(now - mark); mark = now; return s; };
+  const csv = { bom: profile.bom };
   const rejects = openRejectWriter(join(outDir, 'rejects.csv'), csv);
   let data: Awaited<ReturnType<typeof loadDataset>>;
   try {
-    data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
+    data = await withProgress(o.progress ?? false, totalSize([...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])]), (tick) =>
       loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
     checkAsOf(data, profile);
   } catch (e) {
@@ -141,7 +154,7 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   const timings: StageTimings = { read: lap() };
   let run: ScoreRun | undefined;
   if (!o.summaryOnly && data.summaries.length) {
-    run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys, clock: () => performance.now() });
+    run = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys, clock: () => performance.now(), fitRunner: threads });
     Object.assign(timings, run.timings);
     mark = performance.now();
     const table = scoreTableRows(run, profile.locale);

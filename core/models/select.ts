@@ -17,6 +17,7 @@ import { compressSummaries, type Histogram } from './histogram.ts';
 import { paramsFinite } from './mle.ts';
 import { fitPurchaseModel, SPECS, type FactoredPurchaseModel } from './purchase.ts';
 import { TupleSlots } from './slots.ts';
+import { purchaseModelOf, type FitJob, type FitJoin, type FitRunner } from './fit-jobs.ts';
 
 /** Share of each customer's observed history (first purchase → cut) held out for model selection. */
 export const OWN_HOLDOUT_SHARE = 0.2;
@@ -72,15 +73,52 @@ type Rows = readonly CustomerSummary[];
 /** Runs a stage and records how long it took (core/pipeline/timings.ts); the default times nothing. */
 export type StageTimer = <T>(stage: string, f: () => T) => T;
 
-/** Fits what `setting` needs and picks the scoring model (see the file comment). */
-export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: StageTimer = (_stage, f) => f()): Selection {
+/**
+ * The histograms a selection fits on, and the fits started ahead on a FitRunner (core/models/fit-jobs.ts):
+ * every fit `setting` surely needs, and for `auto` the candidates' refits on the calibration part
+ * (a refit whose model turns out not eligible is not used). Pareto/NBD's fits, the longest, start
+ * first; `extra` jobs (the spend model's) start right after them.
+ */
+export interface PlannedFits {
+  hist: Histogram;
+  split?: Split;
+  calib?: Calibration;
+  all: Partial<Record<PurchaseModelKind, FitJoin>>;
+  calibration: Partial<Record<PurchaseModelKind, FitJoin>>;
+  extra: FitJoin[];
+}
+
+export function planFits(rows: Rows, setting: ModelSetting, runner?: FitRunner, extra: FitJob[] = []): PlannedFits {
   const hist = compressSummaries(rows);
+  const split = setting === 'auto' ? splitRows(rows) : undefined;
+  const calib = split && !split.skipped ? calibration(split.rows) : undefined;
+  const plan: PlannedFits = { hist, split, calib, all: {}, calibration: {}, extra: [] };
+  if (!runner) return plan;
+  const kinds = setting === 'auto' ? AUTO : [setting];
+  const refits = calib ? AUTO.filter((k) => !SPECS[k].oneTimeBuyersAlwaysAlive) : [];
+  const longFirst = (ks: readonly PurchaseModelKind[]) => [...ks.filter((k) => k === 'paretonbd'), ...ks.filter((k) => k !== 'paretonbd')];
+  for (const k of longFirst(kinds)) if (k === 'paretonbd') plan.all[k] = runner.start({ kind: k, hist });
+  for (const k of longFirst(refits)) if (k === 'paretonbd') plan.calibration[k] = runner.start({ kind: k, hist: calib!.histogram() });
+  for (const job of extra) plan.extra.push(runner.start(job));
+  for (const k of refits) plan.calibration[k] ??= runner.start({ kind: k, hist: calib!.histogram() });
+  for (const k of kinds) plan.all[k] ??= runner.start({ kind: k, hist });
+  return plan;
+}
+
+/** Fits what `setting` needs and picks the scoring model (see the file comment). */
+export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: StageTimer = (_stage, f) => f(), planned?: PlannedFits): Selection {
+  const plan = planned ?? planFits(rows, setting);
+  const hist = plan.hist;
   const fitted: Partial<Record<PurchaseModelKind, FactoredPurchaseModel>> = {};
   const warnings: string[] = [];
+  const fitAll = (kind: PurchaseModelKind) => {
+    const join = plan.all[kind];
+    return join ? purchaseModelOf(kind, join()) : fitPurchaseModel(kind, hist);
+  };
   const fit = (kind: PurchaseModelKind) => {
     if (!fitted[kind]) {
       try {
-        fitted[kind] = time(`fit.${kind}`, () => fitPurchaseModel(kind, hist));
+        fitted[kind] = time(`fit.${kind}`, () => fitAll(kind));
       } catch (e) {
         warnings.push(`The ${SPECS[kind].title} fit failed (${(e as Error).message}).`);
         return undefined;
@@ -96,10 +134,9 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
   let candidates: Candidate[];
   if (setting === 'auto') {
     for (const k of AUTO) fit(k);
-    const split = splitRows(rows);
+    const split = plan.split!;
     holdout = split.skipped ? { skipped: split.skipped } : { share: OWN_HOLDOUT_SHARE, customers: split.rows.length, meanLength: split.meanLength };
-    const holdoutRows = split.skipped ? undefined : calibration(split.rows);
-    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, holdoutRows)));
+    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, plan.calib, plan.calibration[k])));
     const eligible = candidates.filter((c) => c.eligible);
     const byHoldout = !split.skipped && eligible.every((c) => c.holdoutError !== null);
     eligible.sort((x, y) => (byHoldout ? x.holdoutError! - y.holdoutError! : 0) || x.bic - y.bic);
@@ -134,6 +171,7 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
 }
 
 interface SplitRow { frequency: number; recency: number; T: number; holdout: number; length: number }
+type Split = ReturnType<typeof splitRows>;
 /** The calibration rows and their histogram, built once for every candidate's refit. */
 interface Calibration { rows: SplitRow[]; histogram: () => Histogram }
 
@@ -166,7 +204,7 @@ function splitRows(rows: Rows): { rows: SplitRow[]; meanLength: number; skipped?
   return { rows: out, meanLength };
 }
 
-function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, split: Calibration | undefined): Candidate {
+function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, split: Calibration | undefined, refit?: FitJoin): Candidate {
   const spec = SPECS[kind];
   const f = m?.fit;
   const converged = !!f && f.converged && paramsFinite(f);
@@ -184,7 +222,7 @@ function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined
   if (spec.oneTimeBuyersAlwaysAlive) c.excludedBecause = 'one-time buyers keep P(alive) = 1 however long ago they bought';
   else if (!converged) c.excludedBecause = `not converged (${c.problems.join('; ')})`;
   if (split && c.eligible) {
-    const h = holdoutScore(kind, split);
+    const h = holdoutScore(kind, split, refit);
     if (!h) {
       c.eligible = false;
       c.excludedBecause = 'the refit on the calibration part did not converge';
@@ -194,11 +232,11 @@ function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined
 }
 
 /** Refits on the calibration part and compares predicted with actual holdout purchases per calibration-frequency bucket. */
-function holdoutScore(kind: PurchaseModelKind, calib: Calibration): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
+function holdoutScore(kind: PurchaseModelKind, calib: Calibration, refit?: FitJoin): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
   const split = calib.rows;
   let m: FactoredPurchaseModel;
   try {
-    m = fitPurchaseModel(kind, calib.histogram());
+    m = refit ? purchaseModelOf(kind, refit()) : fitPurchaseModel(kind, calib.histogram());
   } catch {
     return undefined;
   }

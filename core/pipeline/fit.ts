@@ -5,6 +5,8 @@
  */
 import type { PurchaseModel, ScoreRun, SpendModel } from '../types.ts';
 import { fitGammaGamma, paramsFinite, selectPurchaseModel } from '../models/index.ts';
+import { planFits, type PlannedFits } from '../models/select.ts';
+import { spendJob, spendModelOf, type FitJoin } from '../models/fit-jobs.ts';
 import type { ScoreInput } from './input.ts';
 
 /** Below this many customers, or without any repeat buyer, purchase models are not fitted. */
@@ -29,15 +31,32 @@ export interface FitStage {
 
 export function fit(input: ScoreInput): FitStage {
   const models: ScoreRun['models'] = {};
-  const purchase = fitPurchase(input, models);
-  const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models));
+  const fitsPurchase = canFitPurchase(input.rows);
+  const fitsSpend = spenders(input.rows) >= MIN_SPEND_CUSTOMERS;
+  // With a runner (the CLI's --threads) every fit this run needs starts now and runs at once;
+  // each result is the same double as the fit made here, one after the other.
+  let planned: PlannedFits | undefined;
+  let spendFit: FitJoin | undefined;
+  if (input.fitRunner) {
+    const extra = fitsSpend ? [spendJob(input.rows)] : [];
+    if (fitsPurchase) (planned = planFits(input.rows, input.profile.model, input.fitRunner, extra)), (spendFit = planned.extra[0]);
+    else if (fitsSpend) spendFit = input.fitRunner.start(extra[0]);
+  }
+  const purchase = fitPurchase(input, models, planned);
+  const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models, spendFit));
+  input.fitRunner?.finished?.();
   return { models, purchase, spend };
 }
 
-function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: ScoreRun['models']): PurchaseModel | undefined {
+function canFitPurchase(rows: ScoreInput['rows']): boolean {
+  return rows.length >= MIN_FIT_CUSTOMERS && rows.some((s) => s.frequency > 0);
+}
+
+const spenders = (rows: ScoreInput['rows']) => rows.filter((s) => s.frequency > 0 && s.meanRepeatSpend > 0).length;
+
+function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: ScoreRun['models'], planned?: PlannedFits): PurchaseModel | undefined {
   const n = rows.length;
-  const repeaters = rows.reduce((k, s) => k + (s.frequency > 0 ? 1 : 0), 0);
-  if (n < MIN_FIT_CUSTOMERS || repeaters === 0) {
+  if (!canFitPurchase(rows)) {
     warnings.push(
       n < MIN_FIT_CUSTOMERS
         ? `Only ${n} customers: too few to fit a purchase model (need ${MIN_FIT_CUSTOMERS}); P(alive) and CLV use the simple fallback (see docs/scores.md).`
@@ -46,7 +65,7 @@ function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: Sco
     return undefined;
   }
   // Fitting and choice (core/models/select.ts): fits only what profile.model needs; models.choice says why.
-  const sel = selectPurchaseModel(rows, profile.model, watch.time);
+  const sel = selectPurchaseModel(rows, profile.model, watch.time, planned);
   if (sel.fits.bgnbd) models.bgnbd = sel.fits.bgnbd;
   if (sel.fits.paretonbd) models.paretoNbd = sel.fits.paretonbd;
   if (sel.fits.mbgnbd) models.mbgnbd = sel.fits.mbgnbd;
@@ -55,14 +74,14 @@ function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: Sco
   return sel.model;
 }
 
-function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models']): SpendModel | undefined {
-  const spenders = rows.filter((s) => s.frequency > 0 && s.meanRepeatSpend > 0).length;
-  if (spenders < MIN_SPEND_CUSTOMERS) {
-    warnings.push(`Only ${spenders} repeat buyers with spend: Gamma-Gamma not fitted; ${SPEND_FALLBACK}.`);
+function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models'], started?: FitJoin): SpendModel | undefined {
+  const n = spenders(rows);
+  if (n < MIN_SPEND_CUSTOMERS) {
+    warnings.push(`Only ${n} repeat buyers with spend: Gamma-Gamma not fitted; ${SPEND_FALLBACK}.`);
     return undefined;
   }
   try {
-    const g = fitGammaGamma(rows);
+    const g = (started && spendModelOf(started())) ?? fitGammaGamma(rows);
     models.gammaGamma = { ...g.fit, finiteMean: g.finiteMean };
     for (const w of g.fit.warnings) warnings.push(`gammaGamma: ${w}`);
     if (!g.finiteMean) warnings.push(`Gamma-Gamma is not used (q ≤ 1); ${SPEND_FALLBACK}.`);

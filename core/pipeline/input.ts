@@ -9,12 +9,15 @@ import { dayToIso } from '../dates.ts';
 import { isoToDay } from '../report/format.ts';
 import { latestResponses } from '../scores/satisfaction.ts';
 import { stopwatch, type Clock, type Stopwatch } from './timings.ts';
+import type { FitRunner } from '../models/fit-jobs.ts';
 
 export interface ScoreExtra {
   customers?: CustomerRecord[];
   surveys?: SurveyResponse[];
   /** A clock for stage timings (e.g. `performance.now`); without one nothing is timed. */
   clock?: Clock;
+  /** Runs the model fits at once (e.g. on threads); the results are the same numbers without it. */
+  fitRunner?: FitRunner;
 }
 
 export interface ScoreInput {
@@ -36,6 +39,8 @@ export interface ScoreInput {
   warnings: string[];
   /** Stage timings (run.timings); times nothing without a clock. */
   watch: Stopwatch;
+  /** ScoreExtra.fitRunner. */
+  fitRunner?: FitRunner;
 }
 
 export const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -61,7 +66,7 @@ export function prepareInput(summaries: CustomerSummary[], profile: Profile, ext
     else records.set(c.id, c);
   }
   if (duplicateRecords) warnings.push(`${duplicateRecords} master-data records repeat an id; the first record of each id is used.`);
-  return { rows, profile, scoreDay, endDay, records, surveys: latestResponses(extra.surveys ?? []), warnings, watch: stopwatch(extra.clock) };
+  return { rows, profile, scoreDay, endDay, records, surveys: latestResponses(extra.surveys ?? []), warnings, watch: stopwatch(extra.clock), fitRunner: extra.fitRunner };
 }
 
 function asOfError(asOf: string, example: string): InputError {
