@@ -11,6 +11,7 @@
  *   LINES=1000000,3000000,10000000 RUNS=3 npm run bench -- score     sizes (default 1M and 3M)
  *   FORMATS=csv  OPTIONS="--model bgnbd --no-intervals"               fewer formats, other options
  *   VS=/path/to/older/checkout                                         the same runs of an older checkout, in turn, with ratios
+ *   VS=. OPTIONS="--threads 2" VS_OPTIONS=""                           this checkout with and without threads, in turn
  *   BENCH_DIR=/tmp/pyramid-bench                                       where the generated exports are kept between runs
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,10 @@ const root = resolve(here, '..');
 const LINES = (process.env.LINES ?? '1000000,3000000').split(',').map(Number);
 const FORMATS = (process.env.FORMATS ?? 'csv,gz').split(',');
 const RUNS = Math.max(1, Number(process.env.RUNS ?? 3));
-const OPTIONS = (process.env.OPTIONS ?? '').split(' ').filter(Boolean);
+const words = (s: string) => s.split(' ').filter(Boolean);
+const OPTIONS = words(process.env.OPTIONS ?? '');
+/** The options of the VS runs (default: OPTIONS). */
+const VS_OPTIONS = process.env.VS_OPTIONS === undefined ? OPTIONS : words(process.env.VS_OPTIONS);
 const VS = process.env.VS ? resolve(process.env.VS) : undefined;
 const dir = process.env.BENCH_DIR ?? join(tmpdir(), 'pyramid-bench');
 mkdirSync(dir, { recursive: true });
@@ -44,9 +48,9 @@ function child(args: string[], loader = ['--import', 'tsx']): { seconds: number;
 
 interface Run { seconds: number; maxRssKb: number; timings: Record<string, number> }
 
-function score(checkout: string, file: string, out: string): Run {
+function score(checkout: string, file: string, out: string, options = OPTIONS): Run {
   rmSync(out, { recursive: true, force: true });
-  const { seconds, stdout } = child([join(here, 'score-child.ts'), checkout, 'score', file, '--as-of', ORDERS_AS_OF, '--out', out, ...OPTIONS]);
+  const { seconds, stdout } = child([join(here, 'score-child.ts'), checkout, 'score', file, '--as-of', ORDERS_AS_OF, '--out', out, ...options]);
   const last = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; maxRssKb: number };
   if (last.code !== 0) throw new Error(`pyramid score exited with ${last.code}`);
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { timings?: Record<string, number> };
@@ -75,7 +79,7 @@ async function dataset(lines: number, format: string): Promise<string> {
   return file;
 }
 
-console.log(`pyramid score ${OPTIONS.join(' ') || '(default options)'}; ${RUNS} runs each; Node ${process.version}; exports in ${dir}`);
+console.log(`pyramid score ${OPTIONS.join(' ') || '(default options)'}${VS ? `, against ${VS} with ${VS_OPTIONS.join(' ') || 'default options'}` : ''}; ${RUNS} runs each; Node ${process.version}; exports in ${dir}`);
 const rows: string[][] = [['lines', 'format', 'MB', 'customers/row', 'line count', 'min', 'median', '× line count', 'peak RSS', ...(VS ? ['older median', 'older RSS', 'speed-up'] : [])]];
 const stageRows: string[] = [];
 for (const lines of LINES) {
@@ -88,7 +92,7 @@ for (const lines of LINES) {
     const older: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
       runs.push(score(root, file, out));
-      if (VS) older.push(score(VS, file, `${out}-older`));
+      if (VS) older.push(score(VS, file, `${out}-older`, VS_OPTIONS));
     }
     const c = compression(out);
     const secs = runs.map((r) => r.seconds);

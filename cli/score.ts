@@ -12,7 +12,7 @@ import { openRejectWriter, refuseInputsAsOutputs, writeCsv, writeCsvTable, write
 import { checkAsOf, scoreCustomers } from '../core/pipeline.ts';
 import { columnHeaders, datasetSummary, scoreTableRows } from '../core/report/index.ts';
 import { dayToIso } from '../core/dates.ts';
-import { FitThreads } from './fit-threads.ts';
+import { fitThreads, type FitThreads } from '../threads/fit-threads.ts';
 
 export interface ScoreOptions {
   files: Input[];
@@ -127,11 +127,12 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
   const hadOut = existsSync(outDir);
   // Threads start now, so they are loaded by the time reading is done.
-  const threads = (o.threads ?? 1) > 1 && !o.summaryOnly ? new FitThreads(o.threads!) : undefined;
+  const threads = o.summaryOnly ? undefined : fitThreads(o.threads ?? 1);
   try {
     return await scoreWith(o, profile, outDir, hadOut, threads, started);
   } finally {
     await threads?.close();
+    if (threads?.problems.length) process.stderr.write(`pyramid: note: the fit threads failed (${threads.problems[0]}); the fits ran in one thread, with the same results.\n`);
   }
 }
 

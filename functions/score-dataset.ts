@@ -54,6 +54,8 @@ export interface RunDeps {
   leaseMs?: number;
   /** Cap of a run's rejects.csv (default REJECTS_MAX_BYTES); further rejects are only counted. */
   rejectsMaxBytes?: number;
+  /** Threads for the fan-out score step's model fits (default: the function's cores, at most 6; 1 = none). */
+  fitThreads?: number;
 }
 
 export interface RunRecord {

@@ -54,7 +54,8 @@ export function envFanout(): FanoutStarter | undefined {
 }
 
 export function envDeps(): RunDeps {
-  return { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles() };
+  const fitThreads = process.env.FIT_THREADS ? Number(process.env.FIT_THREADS) : undefined;
+  return { s3: tracer.captureAWSv3Client(s3Client()), db: tracer.captureAWSv3Client(dynamoClient()), bucket: process.env.BUCKET_NAME!, table: process.env.TABLE_NAME!, profiles: datasetProfiles(), ...(fitThreads ? { fitThreads } : {}) };
 }
 
 let lazy: ReturnType<typeof createUploadHandler> | undefined;

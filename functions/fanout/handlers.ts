@@ -15,6 +15,10 @@ import { score } from './score.ts';
 import { shard } from './shard.ts';
 import { single } from './single.ts';
 import { writePartition } from './write.ts';
+import { serveFitsIfWorker } from '../../threads/fit-threads.ts';
+
+// The score step's model-fit threads load this same bundle: in one, it serves fits and nothing else.
+serveFitsIfWorker();
 
 let deps: RunDeps | undefined;
 const d = () => (deps ??= envDeps());

@@ -34,6 +34,7 @@ import { getJson, putFile, putJson } from './objects.ts';
 import type { FanoutRun, PlanFile } from './plan.ts';
 import { cappedLines } from './rejects-file.ts';
 import type { ShardMeta } from './shard.ts';
+import { fitThreads } from '../../threads/fit-threads.ts';
 
 const RECORD_RETRY = { maxAttempts: 8, baseDelayMs: 250, maxDelayMs: 4000 };
 
@@ -98,6 +99,8 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
   };
   const dir = mkdtempSync(join(tmpdir(), 'pyramid-score-'));
   const rejects = rejectsFile(dir, profile.bom ?? true, rejectsMaxBytes);
+  // The fits run at once on the function's cores (6 at 10 GB); the threads load while the partitions are read.
+  const threads = fitThreads(deps.fitThreads);
   try {
     const rejectsKey = reportKey(run.dataset, run.runId, 'rejects.csv');
     /** A permanent failure (the input itself): recorded and returned, as the single run does. */
@@ -148,7 +151,7 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
     }
 
     t = now();
-    const scored = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys });
+    const scored = scoreCustomers(data.summaries, profile, { customers: data.customers, surveys: data.surveys, fitRunner: threads });
     timings.scoreMs = now() - t;
     record.models = scored.models;
     record.customers = scored.customers.length;
@@ -175,6 +178,7 @@ export async function score(deps: RunDeps, run: FanoutRun): Promise<RunResult> {
     await putJson(deps, keys.record, record);
     return { ...record, scoreRun: scored };
   } finally {
+    await threads?.close();
     rejects.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseCli } from '../../cli/cli.ts';
 import { runScore } from '../../cli/score.ts';
-import { FitThreads } from '../../cli/fit-threads.ts';
+import { FitThreads } from '../../threads/fit-threads.ts';
 import { runFitJob, spendJob, type FitJob } from '../../core/models/fit-jobs.ts';
 import { compressSummaries } from '../../core/models/histogram.ts';
 import { ORDERS_AS_OF, writeOrders } from '../../bench/orders.ts';
@@ -53,6 +53,22 @@ describe('FitThreads', () => {
       expect(bits(threads.start({ kind: 'bgnbd', hist })())).toEqual(bits(here[1]));
     } finally {
       await threads.close();
+    }
+  });
+
+  it('runs the fits here, with the same results, when its threads cannot start', async () => {
+    const { summaries } = simulate(300, 11, 2000);
+    const hist = compressSummaries(summaries);
+    const jobs: FitJob[] = [{ kind: 'bgnbd', hist }, spendJob(summaries)];
+    const here = jobs.map(runFitJob);
+    const broken = new FitThreads(2, { entry: new URL('data:text/javascript,throw new Error("no such module")'), readyMs: 300 });
+    try {
+      const joins = jobs.map((j) => broken.start(j));
+      expect(joins.map((join) => bits(join()))).toEqual(here.map(bits));
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the threads' error events
+      expect(broken.problems).toEqual(['no such module', 'no such module']);
+    } finally {
+      await broken.close();
     }
   });
 });

@@ -1,5 +1,7 @@
 /** The handlers as deployed, for the bundle tests: built with the stack's esbuild settings, configured by environment only. */
 import { build } from 'esbuild';
+import { symlinkSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { ESM_REQUIRE_BANNER, LAMBDA_MAIN_FIELDS, LAMBDA_TARGET } from '../../infra/bundling.ts';
 import { LOCAL_CREDENTIALS } from '../../scripts/local/services.ts';
 import type { LocalStack } from '../../scripts/local/stack.ts';
@@ -12,6 +14,9 @@ export async function bundleHandlers(entryPoints: Record<string, string>, outDir
     mainFields: LAMBDA_MAIN_FIELDS, external: ['@aws-sdk/*'], logLevel: 'silent',
     banner: { js: ESM_REQUIRE_BANNER },
   });
+  // The Lambda runtime provides @aws-sdk to everything the bundle loads, its fit threads included
+  // (threads/fit-threads.ts): here the repository's node_modules does.
+  symlinkSync(resolve('node_modules'), join(outDir, 'node_modules'));
 }
 
 /** The environment a deployed handler gets, pointed at the local services, plus `extra`. */
