@@ -79,6 +79,21 @@ export function reconciledSegment(r5: number, fm5: number, pAlive: number, lost:
   return segment;
 }
 
+/**
+ * Rule 4 as a lookup: `reconciledSegment` with the given rules, each distinct (r5, fm5, lost,
+ * P(alive) ≤ 1/2) worked out once (the segment depends on P(alive) only through that comparison).
+ */
+export function reconciledSegments(rules?: SegmentRule[]): (r5: number, fm5: number, pAlive: number, lost: boolean) => string {
+  const known = new Array<string | undefined>(3 * 64);
+  return (r5, fm5, pAlive, lost) => {
+    // NaN P(alive) compares as above 1/2, as in reconciledSegment.
+    const state = lost ? 0 : pAlive <= DORMANT_MAX_PALIVE ? 1 : 2;
+    if (!(r5 >= 0 && r5 < 8 && fm5 >= 0 && fm5 < 8 && r5 % 1 === 0 && fm5 % 1 === 0)) return reconciledSegment(r5, fm5, pAlive, lost, rules);
+    const k = state * 64 + r5 * 8 + fm5;
+    return (known[k] ??= reconciledSegment(r5, fm5, pAlive, lost, rules));
+  };
+}
+
 /** Rule 5. Never negative. */
 export function valueAtRisk(valueIfAlive: number, pAlive: number): number {
   const v = Math.max(0, valueIfAlive) * (1 - Math.min(1, Math.max(0, pAlive)));

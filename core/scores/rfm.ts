@@ -7,7 +7,7 @@
  * Custom cut points replace quantiles: score = 1 + number of cuts the value reaches (for R, cuts
  * are day counts and score = 1 + number of cuts the days-ago value is at or below, cuts descending).
  */
-import { firstAtLeast, sortedCopy } from './rank.ts';
+import { countsBelow } from './rank.ts';
 
 export type RfmSegment =
   | 'champions' | 'loyal' | 'potentialLoyalist' | 'new' | 'promising' | 'needAttention'
@@ -61,12 +61,12 @@ export interface RfmScores {
 /** Quantile-rank scores 1..bins where larger `values` are better. */
 export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Array {
   const n = values.length;
-  const sorted = sortedCopy(values);
-  if (sorted) {
-    // A score depends only on where its group of equal values starts: the first position of the
-    // value in the sorted values (the numeric sort is much faster than sorting indices by comparator).
+  const below = countsBelow(values);
+  if (below) {
+    // A score depends only on where its group of equal values starts: the number of values below
+    // it (from one radix sort, much faster than sorting indices by comparator).
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = Math.floor((firstAtLeast(sorted, values[i]) * bins) / n) + 1;
+    for (let i = 0; i < n; i++) out[i] = Math.floor((below[i] * bins) / n) + 1;
     return out;
   }
   const idx = new Int32Array(n);
