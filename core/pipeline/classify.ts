@@ -19,8 +19,10 @@ export function classify(input: ScoreInput, p: Predictions, r: Ranking): Custome
   const median = repeatMedian(frequencies);
   const classOpts = { homeRegion: profile.homeRegion, homeCountry: profile.homeCountry, receivables: profile.receivables };
   const segmentOf = reconciledSegments(r.rfmOptions.segments);
-  // Customers without master data share one frozen classes object per frequency class.
+  // Values with few distinct forms are shared, frozen, between the customers that have them: the
+  // classes of customers without master data (one per frequency class) and the RFM scores.
   const onlyFrequency: Record<string, Readonly<Record<string, string>>> = {};
+  const rfmOf = sharedRfm();
   const customers: CustomerScore[] = new Array(n);
   const iv = p.intervals;
   const withIntervals = !!iv && 'level' in iv.report;
@@ -40,7 +42,7 @@ export function classify(input: ScoreInput, p: Predictions, r: Ranking): Custome
       historicValue: p.historic[i],
       tier: tier[i],
       tierReason: reason[i],
-      rfm: { r: rs[i], f: fs[i], m: ms[i], segment: segmentOf(r5[i], fm5[i], pAlive, p.lost[i] === 1) },
+      rfm: rfmOf(rs[i], fs[i], ms[i], segmentOf(r5[i], fm5[i], pAlive, p.lost[i] === 1)),
       lifecycleStage: lifecycleStage(risk, s.transactions, scoreDay - s.firstDay),
       churnRisk: risk,
       valueIfAlive: p.valueIfAlive[i],
@@ -54,4 +56,17 @@ export function classify(input: ScoreInput, p: Predictions, r: Ranking): Custome
     customers[i] = c;
   }
   return customers;
+}
+
+/** One frozen { r, f, m, segment } per distinct combination (scores are 1 … 255, segments a handful). */
+function sharedRfm(): (r: number, f: number, m: number, segment: string) => CustomerScore['rfm'] {
+  const known = new Map<string, Map<number, CustomerScore['rfm']>>();
+  return (r, f, m, segment) => {
+    let bySegment = known.get(segment);
+    if (!bySegment) known.set(segment, (bySegment = new Map()));
+    const key = (r * 256 + f) * 256 + m;
+    let v = bySegment.get(key);
+    if (!v) bySegment.set(key, (v = Object.freeze({ r, f, m, segment })));
+    return v;
+  };
 }

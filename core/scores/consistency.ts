@@ -112,14 +112,21 @@ export function valueIfAlive(clv: number, modelPAlive: number, ifZero: number): 
 
 /** Rule 6: the `size` customers with the largest value at risk among those not at low risk. */
 export function churnWarnings(customers: readonly CustomerScore[], size: number): ChurnWarning[] {
-  const atRisk = customers.filter((c) => c.churnRisk !== 'low' && c.valueAtRisk > 0);
+  const atRisk: CustomerScore[] = [];
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i];
+    if (c.churnRisk !== 'low' && c.valueAtRisk > 0) atRisk.push(c);
+  }
   // Only the `size` largest values can make the list: keep those at or above the size-th largest
   // (found by a numeric sort of the values alone), then order just them.
   let top = atRisk;
   if (size >= 0 && atRisk.length > size) {
-    const values = Float64Array.from(atRisk, (c) => c.valueAtRisk).sort();
+    const values = new Float64Array(atRisk.length);
+    for (let i = 0; i < atRisk.length; i++) values[i] = atRisk[i].valueAtRisk;
+    values.sort();
     const floor = size > 0 ? values[values.length - size] : Infinity;
-    top = atRisk.filter((c) => c.valueAtRisk >= floor);
+    top = [];
+    for (let i = 0; i < atRisk.length; i++) if (atRisk[i].valueAtRisk >= floor) top.push(atRisk[i]);
   }
   return top
     .sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
