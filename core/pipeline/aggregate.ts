@@ -38,17 +38,21 @@ export function aggregate(input: ScoreInput, customers: CustomerScore[], r: Rank
   }
   const surveys = input.surveys.size ? input.surveys : undefined;
   const classes: Record<string, GroupAggregate[]> = {};
-  for (const key of CLASS_KEYS) {
+  // Master-data classes exist only for customers with a record (classify): no records, none to look for.
+  const keys = input.records.size ? CLASS_KEYS : CLASS_KEYS.slice(0, 4);
+  for (const key of keys) {
     if (!customers.some((c) => classKey(c, key) !== undefined)) continue;
     const order = key in LABELS ? Object.keys(LABELS[key as keyof typeof LABELS]).filter((k) => k !== 'unknown' && k !== 'other') : [];
-    classes[key] = groupAggregates(agg, (i) => classKey(customers[i], key), key, order, surveys);
+    // The ranking's own arrays where it has them (no customer object to read).
+    const keyOf = key === 'valueClass' ? (i: number) => r.valueClass[i] : (i: number) => classKey(customers[i], key);
+    classes[key] = groupAggregates(agg, keyOf, key, order, surveys);
   }
   const segmentOrder = (r.rfmOptions.segments ?? DEFAULT_SEGMENT_MAP).map((x) => x.segment).filter((k, j, a) => a.indexOf(k) === j);
   let customerEquity = 0;
-  for (const c of customers) customerEquity += c.clv;
+  for (let i = 0; i < n; i++) customerEquity += agg.clv[i];
   return {
     customerEquity,
-    tiers: groupAggregates(agg, (i) => customers[i].tier, 'tier', r.tiers.order, surveys),
+    tiers: groupAggregates(agg, (i) => r.tiers.tier[i], 'tier', r.tiers.order, surveys),
     segments: groupAggregates(agg, (i) => customers[i].rfm.segment, 'segment', segmentOrder, surveys),
     classes,
     concentration: concentration(r.value).curve,

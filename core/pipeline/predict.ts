@@ -33,32 +33,50 @@ export interface Predictions {
 const finite = (x: number, fallback = 0) => (Number.isFinite(x) ? x : fallback);
 
 /** Predictions per distinct (x, t_x, T), in typed arrays indexed by slot, grown by doubling. */
-function modelCache(model: PurchaseModel, H: number, d: number) {
-  const slots = new TupleSlots();
-  let p = new Float64Array(256), e = new Float64Array(256), c = new Float64Array(256);
-  const grow = (a: Float64Array) => { const b = new Float64Array(a.length * 2); b.set(a); return b; };
-  const ifAlive = factoredByXT(model, H, d);
-  return (x: number, tx: number, T: number) => {
-    const known = slots.size;
-    const slot = slots.slotOf(x, tx, T);
-    if (slot === known) {
-      if (slot >= p.length) { p = grow(p); e = grow(e); c = grow(c); }
-      if (ifAlive) {
-        // E[X(H)] = P(alive) · E[X(H) | alive] and CLV = P(alive) · Σ discounted E[ΔX | alive], as
-        // model.expectedPurchases and models/clv.ts compute them, with the (x, T) factors shared.
-        const pa = model.pAlive(x, tx, T);
-        const f = ifAlive(x, T);
-        p[slot] = finite(pa);
-        e[slot] = finite(H > 0 ? pa * f.atHorizon : 0);
-        c[slot] = finite(H > 0 ? pa * f.discounted : 0);
-      } else {
-        p[slot] = finite(model.pAlive(x, tx, T));
-        e[slot] = finite(model.expectedPurchases(H, x, tx, T));
-        c[slot] = finite(modelClv(model, 1, { frequency: x, recency: tx, T }, { horizon: H, discountPerPeriod: d, margin: 1 }));
-      }
+class ModelCache {
+  private readonly slots = new TupleSlots();
+  private readonly ifAlive: ReturnType<typeof factoredByXT>;
+  pAlive: Float64Array = new Float64Array(256);
+  purchases: Float64Array = new Float64Array(256);
+  perUnitClv: Float64Array = new Float64Array(256);
+
+  constructor(private readonly model: PurchaseModel, private readonly H: number, private readonly d: number) {
+    this.ifAlive = factoredByXT(model, H, d);
+  }
+
+  /** The slot of (x, t_x, T) in pAlive, purchases and perUnitClv, computed the first time it is seen. */
+  slotOf(x: number, tx: number, T: number): number {
+    const known = this.slots.size;
+    const slot = this.slots.slotOf(x, tx, T);
+    if (slot === known) this.compute(slot, x, tx, T);
+    return slot;
+  }
+
+  private compute(slot: number, x: number, tx: number, T: number): void {
+    const { model, H, d, ifAlive } = this;
+    if (slot >= this.pAlive.length) {
+      this.pAlive = grow(this.pAlive); this.purchases = grow(this.purchases); this.perUnitClv = grow(this.perUnitClv);
     }
-    return { pAlive: p[slot], purchases: e[slot], perUnitClv: c[slot] };
-  };
+    if (ifAlive) {
+      // E[X(H)] = P(alive) · E[X(H) | alive] and CLV = P(alive) · Σ discounted E[ΔX | alive], as
+      // model.expectedPurchases and models/clv.ts compute them, with the (x, T) factors shared.
+      const pa = model.pAlive(x, tx, T);
+      const f = ifAlive(x, T);
+      this.pAlive[slot] = finite(pa);
+      this.purchases[slot] = finite(H > 0 ? pa * f.atHorizon : 0);
+      this.perUnitClv[slot] = finite(H > 0 ? pa * f.discounted : 0);
+    } else {
+      this.pAlive[slot] = finite(model.pAlive(x, tx, T));
+      this.purchases[slot] = finite(model.expectedPurchases(H, x, tx, T));
+      this.perUnitClv[slot] = finite(modelClv(model, 1, { frequency: x, recency: tx, T }, { horizon: H, discountPerPeriod: d, margin: 1 }));
+    }
+  }
+}
+
+function grow(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** For models that factor E[X(t)] = P(alive) · E[X(t) | alive]: per distinct (x, T), E[X(H) | alive] and its discounted sum. */
@@ -97,7 +115,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
   let totalSpend = 0, totalTx = 0;
   for (const s of rows) { totalSpend += s.totalSpend; totalTx += s.transactions; }
   const meanSpend = totalTx > 0 ? totalSpend / totalTx : 0;
-  const predictFor = model ? modelCache(model, H, d) : undefined;
+  const cache = model ? new ModelCache(model, H, d) : undefined;
   let costNetted = 0, overridden = 0, overriddenMax = 0;
 
   for (let i = 0; i < n; i++) {
@@ -108,7 +126,10 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     const rate = s.T > 0 ? s.frequency / s.T : 0;
     const ownRateUnitClv = rate * discountSum;
     let pModel = 1, purchases = rate * H, perUnitClv = ownRateUnitClv;
-    if (predictFor) ({ pAlive: pModel, purchases, perUnitClv } = predictFor(s.frequency, s.recency, s.T));
+    if (cache) {
+      const slot = cache.slotOf(s.frequency, s.recency, s.T);
+      pModel = cache.pAlive[slot]; purchases = cache.purchases[slot]; perUnitClv = cache.perUnitClv[slot];
+    }
     const unitValue = margin * out.expectedSpend[i];
     out.valueIfAlive[i] = finite(unitValue * valueIfAlive(perUnitClv, pModel, ownRateUnitClv));
     const lost = isLost(scoreDay - s.lastDay, profile.churn);
@@ -121,7 +142,7 @@ export function predict(input: ScoreInput, fitted: FitStage): Predictions {
     out.expectedPurchases[i] = purchases;
     unitClv[i] = perUnitClv;
     let value = unitValue * perUnitClv;
-    const rec = records.get(s.id);
+    const rec = records.size ? records.get(s.id) : undefined;
     if (rec?.serviceCostPerPeriod && rec.serviceCostPerPeriod > 0) {
       // Cost to serve while alive: Σ_k cost · P(alive at k) / (1 + d)^k over the horizon.
       let alivePeriods = 0;

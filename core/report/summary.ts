@@ -18,7 +18,8 @@ function model(fit: FitReport | undefined, names: string[]) {
 }
 
 export function summaryJson(run: ScoreRun): Record<string, unknown> {
-  const values = run.customers.map((c) => c.tierReason.value);
+  const values = new Float64Array(run.customers.length); // no array of a million boxed numbers
+  for (let i = 0; i < values.length; i++) values[i] = run.customers[i].tierReason.value;
   const gg = run.models.gammaGamma;
   return {
     asOf: run.asOf,

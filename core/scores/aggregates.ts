@@ -32,13 +32,19 @@ export function groupAggregates(
   const { revenue, clv, pAlive } = rows;
   const acc = new Map<string, { n: number; revenue: number; clv: number; pAlive: number; members: string[] }>();
   for (const k of keys) acc.set(k, { n: 0, revenue: 0, clv: 0, pAlive: 0, members: [] });
+  // Neighbouring customers often share a key: the last key's group is kept without a map lookup.
+  let lastKey: string | undefined;
+  let a: { n: number; revenue: number; clv: number; pAlive: number; members: string[] } | undefined;
   for (let i = 0; i < revenue.length; i++) {
     totalRevenue += revenue[i];
     totalClv += clv[i];
     const k = keyOf(i);
     if (k === undefined) continue;
-    let a = acc.get(k);
-    if (!a) acc.set(k, (a = { n: 0, revenue: 0, clv: 0, pAlive: 0, members: [] }));
+    if (k !== lastKey || !a) {
+      lastKey = k;
+      a = acc.get(k);
+      if (!a) acc.set(k, (a = { n: 0, revenue: 0, clv: 0, pAlive: 0, members: [] }));
+    }
     a.n++;
     a.revenue += revenue[i];
     a.clv += clv[i];

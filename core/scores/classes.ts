@@ -33,11 +33,14 @@ export function valueClasses(historic: ArrayLike<number>, clv: ArrayLike<number>
 
 /** Median repeat count among repeat buyers (lower median), 0 when nobody repeated. */
 export function repeatMedian(frequency: ArrayLike<number>): number {
-  const xs: number[] = [];
-  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0) xs.push(frequency[i]);
-  if (!xs.length) return 0;
-  xs.sort((a, b) => a - b);
-  return xs[(xs.length - 1) >> 1];
+  let m = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0) m++;
+  if (!m) return 0;
+  const xs = new Float64Array(m);
+  m = 0;
+  for (let i = 0; i < frequency.length; i++) if (frequency[i] > 0) xs[m++] = frequency[i];
+  xs.sort(); // numeric, ascending (no NaN: NaN > 0 is false)
+  return xs[(m - 1) >> 1];
 }
 
 export function frequencyClass(transactions: number, frequency: number, median: number): string {

@@ -79,6 +79,21 @@ export function reconciledSegment(r5: number, fm5: number, pAlive: number, lost:
   return segment;
 }
 
+/**
+ * Rule 4 as a lookup: `reconciledSegment` with the given rules, each distinct (r5, fm5, lost,
+ * P(alive) ≤ 1/2) worked out once (the segment depends on P(alive) only through that comparison).
+ */
+export function reconciledSegments(rules?: SegmentRule[]): (r5: number, fm5: number, pAlive: number, lost: boolean) => string {
+  const known = new Array<string | undefined>(3 * 64);
+  return (r5, fm5, pAlive, lost) => {
+    // NaN P(alive) compares as above 1/2, as in reconciledSegment.
+    const state = lost ? 0 : pAlive <= DORMANT_MAX_PALIVE ? 1 : 2;
+    if (!(r5 >= 0 && r5 < 8 && fm5 >= 0 && fm5 < 8 && r5 % 1 === 0 && fm5 % 1 === 0)) return reconciledSegment(r5, fm5, pAlive, lost, rules);
+    const k = state * 64 + r5 * 8 + fm5;
+    return (known[k] ??= reconciledSegment(r5, fm5, pAlive, lost, rules));
+  };
+}
+
 /** Rule 5. Never negative. */
 export function valueAtRisk(valueIfAlive: number, pAlive: number): number {
   const v = Math.max(0, valueIfAlive) * (1 - Math.min(1, Math.max(0, pAlive)));
@@ -97,14 +112,21 @@ export function valueIfAlive(clv: number, modelPAlive: number, ifZero: number): 
 
 /** Rule 6: the `size` customers with the largest value at risk among those not at low risk. */
 export function churnWarnings(customers: readonly CustomerScore[], size: number): ChurnWarning[] {
-  const atRisk = customers.filter((c) => c.churnRisk !== 'low' && c.valueAtRisk > 0);
+  const atRisk: CustomerScore[] = [];
+  for (let i = 0; i < customers.length; i++) {
+    const c = customers[i];
+    if (c.churnRisk !== 'low' && c.valueAtRisk > 0) atRisk.push(c);
+  }
   // Only the `size` largest values can make the list: keep those at or above the size-th largest
   // (found by a numeric sort of the values alone), then order just them.
   let top = atRisk;
   if (size >= 0 && atRisk.length > size) {
-    const values = Float64Array.from(atRisk, (c) => c.valueAtRisk).sort();
+    const values = new Float64Array(atRisk.length);
+    for (let i = 0; i < atRisk.length; i++) values[i] = atRisk[i].valueAtRisk;
+    values.sort();
     const floor = size > 0 ? values[values.length - size] : Infinity;
-    top = atRisk.filter((c) => c.valueAtRisk >= floor);
+    top = [];
+    for (let i = 0; i < atRisk.length; i++) if (atRisk[i].valueAtRisk >= floor) top.push(atRisk[i]);
   }
   return top
     .sort((a, b) => b.valueAtRisk - a.valueAtRisk || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

@@ -7,7 +7,7 @@
  * Custom cut points replace quantiles: score = 1 + number of cuts the value reaches (for R, cuts
  * are day counts and score = 1 + number of cuts the days-ago value is at or below, cuts descending).
  */
-import { firstAtLeast, sortedCopy } from './rank.ts';
+import { countsBelow } from './rank.ts';
 
 export type RfmSegment =
   | 'champions' | 'loyal' | 'potentialLoyalist' | 'new' | 'promising' | 'needAttention'
@@ -61,12 +61,12 @@ export interface RfmScores {
 /** Quantile-rank scores 1..bins where larger `values` are better. */
 export function quantileScores(values: ArrayLike<number>, bins: number): Uint8Array {
   const n = values.length;
-  const sorted = sortedCopy(values);
-  if (sorted) {
-    // A score depends only on where its group of equal values starts: the first position of the
-    // value in the sorted values (the numeric sort is much faster than sorting indices by comparator).
+  const below = countsBelow(values);
+  if (below) {
+    // A score depends only on where its group of equal values starts: the number of values below
+    // it (from one radix sort, much faster than sorting indices by comparator).
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = Math.floor((firstAtLeast(sorted, values[i]) * bins) / n) + 1;
+    for (let i = 0; i < n; i++) out[i] = Math.floor((below[i] * bins) / n) + 1;
     return out;
   }
   const idx = new Int32Array(n);
@@ -126,14 +126,17 @@ export function rfmScores(
   const f = opts.cuts?.f ? byCuts(transactions, opts.cuts.f) : quantileScores(transactions, bins);
   const m = opts.cuts?.m ? byCuts(monetary, opts.cuts.m) : quantileScores(monetary, bins);
   const scale = (dimCuts: number[] | undefined) => (dimCuts ? dimCuts.length + 1 : bins);
+  const rScale = scale(opts.cuts?.r), fScale = scale(opts.cuts?.f), mScale = scale(opts.cuts?.m);
   const rules = opts.segments ?? DEFAULT_SEGMENT_MAP;
   const segment = new Array<string>(n);
   const r5 = new Uint8Array(n);
   const fm5 = new Uint8Array(n);
+  const grid = new Array<string | undefined>(256 * 256); // segment per (r5, fm5), each looked up once
   for (let i = 0; i < n; i++) {
-    r5[i] = toFive(r[i], scale(opts.cuts?.r));
-    fm5[i] = Math.floor((toFive(f[i], scale(opts.cuts?.f)) + toFive(m[i], scale(opts.cuts?.m))) / 2 + 0.5);
-    segment[i] = segmentOf(r5[i], fm5[i], rules);
+    r5[i] = toFive(r[i], rScale);
+    fm5[i] = Math.floor((toFive(f[i], fScale) + toFive(m[i], mScale)) / 2 + 0.5);
+    const rr = r5[i], fm = fm5[i];
+    segment[i] = grid[rr * 256 + fm] ??= segmentOf(rr, fm, rules);
   }
   return { r, f, m, r5, fm5, segment };
 }

@@ -68,16 +68,20 @@ export function assignTiers(
     throw new Error('Custom tiers need cut points and one more label than cuts');
   }
   const tierOrder = scheme === 'custom' ? custom!.labels.slice() : TIER_ORDER[scheme];
-  const tier = new Array<string>(n);
-  const reason = new Array<TierReason>(n);
-  for (let p = 0; p < n; p++) {
-    const i = order[p];
+  // Each customer's rank, then the tiers and reasons made in customer order (objects made in the
+  // order they are read later sit next to each other in memory).
+  const rank = new Int32Array(n);
+  for (let p = 0; p < n; p++) rank[order[p]] = p;
+  const tier: string[] = [];
+  const reason: TierReason[] = [];
+  for (let i = 0; i < n; i++) {
+    const p = rank[i];
     const v = values[i];
     const e = end[i];
     const groupPercentile = (100 * (e + 1)) / n;
     const shareBefore = share(cumThrough[e] - Math.max(0, v));
-    reason[i] = { rank: p + 1, percentile: groupPercentile, cumulativeShare: share(cumThrough[p]), value: v };
-    tier[i] = tierFor(scheme, v, groupPercentile, shareBefore, custom);
+    reason.push({ rank: p + 1, percentile: groupPercentile, cumulativeShare: share(cumThrough[p]), value: v });
+    tier.push(tierFor(scheme, v, groupPercentile, shareBefore, custom));
   }
   return { tier, reason, order: tierOrder };
 }

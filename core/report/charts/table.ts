@@ -91,20 +91,27 @@ function recencyStep(maxRecency: number): number {
 export function reportTable(run: ScoreRun): { table: ColumnTable; recencyStep: number; revenue: Float64Array; clv: Float64Array } {
   const cs = run.customers;
   const n = cs.length;
-  let maxR = 0;
-  for (let i = 0; i < n; i++) if (cs[i].summary.recency > maxR) maxR = cs[i].summary.recency;
-  const step = recencyStep(maxR);
   const r = new Float64Array(n), f = new Float64Array(n), m = new Float64Array(n), revenue = new Float64Array(n);
   const pAlive = new Float64Array(n), clv = new Float64Array(n), rf = new Float64Array(n), cell = new Float64Array(n);
   const valueClass: string[] = []; // filled by push: `new Array(n)` of a large n has slow elements
+  // One pass over the customers (each summary is read once): frequency and recency wait in `cell`
+  // and `recency` until the recency step is known.
+  const recency = new Float64Array(n);
+  let maxR = 0;
   for (let i = 0; i < n; i++) {
     const c = cs[i];
-    r[i] = c.rfm.r; f[i] = c.rfm.f; m[i] = c.rfm.m;
-    revenue[i] = c.summary.netSpend; pAlive[i] = c.pAlive; clv[i] = c.clv; valueClass.push(c.valueClass);
-    rf[i] = 10 * c.rfm.r + c.rfm.f;
-    // P(alive) matrix cell: 1000 × frequency (capped at 10) + recency bin index
-    cell[i] = 1000 * Math.min(c.summary.frequency, 10) + Math.floor(c.summary.recency / step);
+    const s = c.summary;
+    const rfm = c.rfm;
+    r[i] = rfm.r; f[i] = rfm.f; m[i] = rfm.m;
+    revenue[i] = s.netSpend; pAlive[i] = c.pAlive; clv[i] = c.clv; valueClass.push(c.valueClass);
+    rf[i] = 10 * rfm.r + rfm.f;
+    cell[i] = s.frequency;
+    recency[i] = s.recency;
+    if (s.recency > maxR) maxR = s.recency;
   }
+  const step = recencyStep(maxR);
+  // P(alive) matrix cell: 1000 × frequency (capped at 10) + recency bin index
+  for (let i = 0; i < n; i++) cell[i] = 1000 * Math.min(cell[i], 10) + Math.floor(recency[i] / step);
   const table = aq.table({ r, f, m, revenue, pAlive, clv, valueClass, rf, cell });
   return { table, recencyStep: step, revenue, clv: clv.slice().sort() };
 }
