@@ -126,17 +126,23 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   // Rejects stream to rejects.csv as they are found: memory keeps only counts and a few examples.
   // An unusable input leaves no output behind (neither a partial rejects.csv nor a new folder).
   const hadOut = existsSync(outDir);
+  // The report's chart engines load while the inputs are read (the CLI exits at once on an error: cli/main.ts).
+  const reportModule = o.report ?? true ? import('../io/report-html.ts').then((m) => (m.preloadEngines(), m)) : undefined;
+  reportModule?.catch(() => undefined);
   // Threads start now, so they are loaded by the time reading is done.
   const threads = o.summaryOnly ? undefined : fitThreads(o.threads ?? 1);
   try {
-    return await scoreWith(o, profile, outDir, hadOut, threads, started);
+    return await scoreWith(o, profile, outDir, hadOut, threads, started, reportModule);
   } finally {
     await threads?.close();
     if (threads?.problems.length) process.stderr.write(`pyramid: note: the fit threads failed (${threads.problems[0]}); the fits ran in one thread, with the same results.\n`);
   }
 }
 
-async function scoreWith(o: ScoreOptions, profile: Profile, outDir: string, hadOut: boolean, threads: FitThreads | undefined, started: number): Promise<ScoreResult> {
+type ReportModule = typeof import('../io/report-html.ts');
+
+async function scoreWith(o: ScoreOptions, profile: Profile, outDir: string, hadOut: boolean, threads: FitThreads | undefined, started: number,
+  reportModule: Promise<ReportModule> | undefined): Promise<ScoreResult> {
   let mark = started;
   const lap = () => { const now = performance.now(), s = seconds(now - mark); mark = now; return s; };
   const csv = { bom: profile.bom };
@@ -168,8 +174,8 @@ async function scoreWith(o: ScoreOptions, profile: Profile, outDir: string, hadO
   const summary = datasetSummary(profile, data, run);
   // The report is rendered before summary.json is written, so summary.json can say how long it took.
   let html: string | undefined;
-  if (o.report ?? true) {
-    const { renderReport } = await import('../io/report-html.ts');
+  if (reportModule) {
+    const { renderReport } = await reportModule;
     const name = typeof o.files[0] === 'string' ? basename(o.files[0]) : undefined;
     html = await renderReport({ summary, run, profile, name });
     timings.report = lap();

@@ -25,6 +25,10 @@ type VegaLite = typeof import('vega-lite');
 let engines: Promise<[Vega, VegaLite]> | undefined;
 /** vega and vega-lite, loaded once and only when a report is written. */
 const loadEngines = () => (engines ??= Promise.all([import('vega'), import('vega-lite')]));
+/** Starts loading vega and vega-lite (about a second) so a later report does not wait for them; a failure shows when the report is rendered. */
+export function preloadEngines(): void {
+  loadEngines().catch(() => undefined);
+}
 
 /** One Vega-Lite spec → an SVG string (headless: text widths are estimated). */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
