@@ -53,9 +53,13 @@ export class ByteLines {
   private cells: (string | number)[] = [];
   private kinds: Uint8Array = new Uint8Array(0);
   private starts = new Int32Array(0);
-  private prev: Uint8Array[] = [];
+  /** Per column, the last string made and where its bytes are (the buffer is kept, not copied). */
+  private prevBuf: Uint8Array[] = [];
+  private prevAt = new Int32Array(0);
   private prevLen = new Int32Array(0);
   private prevStr: string[] = [];
+  /** Per column, a copy of the last field's bytes once its chunk is done (a source may reuse its buffers). */
+  private own: Uint8Array[] = [];
 
   constructor(private d: number, private maxBytes: number, private t: FastTarget) {}
 
@@ -107,6 +111,7 @@ export class ByteLines {
       else this.line(buf, start, end, ++this.lines, q >= 0 && q < end);
     }
     if (pos < n) { this.rest.push(Buffer.from(buf.subarray(pos))); this.restBytes = n - pos; }
+    this.keepPrev();
     this.checkRest();
     return true;
   }
@@ -188,17 +193,30 @@ export class ByteLines {
   private text(f: number, buf: Buffer, a: number, z: number): string {
     const len = z - a;
     if (len > REUSE_BYTES) return latin1(buf, a, z);
-    const p = this.prev[f];
     if (this.prevLen[f] === len) {
-      let i = 0;
-      while (i < len && p[i] === buf[a + i]) i++;
-      if (i === len) return this.prevStr[f];
+      const p = this.prevBuf[f];
+      const d = this.prevAt[f] - a;
+      let i = a;
+      while (i < z && p[i + d] === buf[i]) i++;
+      if (i === z) return this.prevStr[f];
     }
     const str = latin1(buf, a, z);
-    for (let i = 0; i < len; i++) p[i] = buf[a + i];
+    this.prevBuf[f] = buf;
+    this.prevAt[f] = a;
     this.prevLen[f] = len;
     this.prevStr[f] = str;
     return str;
+  }
+
+  /** Copies the remembered fields' bytes out of the chunk, which the source may overwrite once it is read. */
+  private keepPrev(): void {
+    for (let f = 0; f < this.own.length; f++) {
+      const o = this.own[f], len = this.prevLen[f];
+      if (this.prevBuf[f] === o || len < 0) continue;
+      o.set(this.prevBuf[f].subarray(this.prevAt[f], this.prevAt[f] + len));
+      this.prevBuf[f] = o;
+      this.prevAt[f] = 0;
+    }
   }
 
   /** Once the header (or first row) fixed the width: the per-column buffers. */
@@ -207,7 +225,9 @@ export class ByteLines {
     this.kinds = this.t.columns();
     this.cells = new Array<string | number>(w).fill('');
     this.starts = new Int32Array(w + 1);
-    this.prev = Array.from({ length: w }, () => new Uint8Array(REUSE_BYTES));
+    this.own = Array.from({ length: w }, () => new Uint8Array(REUSE_BYTES));
+    this.prevBuf = this.own.slice();
+    this.prevAt = new Int32Array(w);
     this.prevLen = new Int32Array(w).fill(-1);
     this.prevStr = new Array<string>(w).fill('');
   }
