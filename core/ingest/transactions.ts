@@ -20,6 +20,7 @@ import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
 import { InputError } from './errors.ts';
 import { summarizeLedger, type SummarizeOptions } from '../summary/summarize.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
+import { IdTable } from './ids.ts';
 
 export interface TransactionIngestResult {
   summaries: CustomerSummary[];
@@ -141,8 +142,8 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   const seen = profile.dedupe ? new Set<string>() : null;
 
   const ledger = new Ledger();
-  const ids: string[] = [];
-  const index = new Map<string, number>();
+  const idTable = new IdTable();
+  const ids = idTable.ids;
   let finished = false;
   const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
@@ -313,8 +314,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       else if (creditNote) { ret += cents; mar = -Math.abs(mar); }
       else { gross = cents; buy = 1; }
 
-      let c = id === lastCustId ? lastCust : index.get(id);
-      if (c === undefined) { c = ids.length; ids.push(id); index.set(id, c); }
+      const c = id === lastCustId ? lastCust : idTable.intern(id);
       lastCustId = id; lastCust = c;
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
@@ -335,7 +335,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     finishLedger() {
       // The id index and the dedupe keys are not needed any more: free them before the summaries are built.
       finished = true;
-      index.clear();
+      idTable.release();
       seen?.clear();
       // Decide each source's day/month order from its ambiguous values.
       const tallies = sources.map(() => ({ mdy: 0, dmy: 0, any: 0 }));
