@@ -84,36 +84,53 @@ export function summaryWarnings(noPurchase: number, lateFirst: number, profile: 
 /** Money unit of the ledger: 1/10000 of the currency unit. */
 export const MONEY_SCALE = 10_000;
 
-/** Growable typed-array ledger. */
+/**
+ * Growable typed-array ledger. The line and source of an entry are needed only to settle the
+ * day/month order of `a/b/yyyy` dates at the end, so they are kept for those entries alone (in
+ * `amb`), not for every entry.
+ */
 export class Ledger {
   n = 0;
   cust = new Int32Array(1024);
   code = new Int32Array(1024);
   gross = new Float64Array(1024);
   ret = new Float64Array(1024);
-  line = new Int32Array(1024);
-  src = new Uint16Array(1024);
   /** 1 when the entry holds a purchase line (a non-return line, even of amount 0). */
   buy = new Uint8Array(1024);
   /** Gross margin (money units), when the export has a margin or cost column. */
   mar = new Float64Array(1024);
+  /** Source of the last entry. */
+  lastSrc = -1;
+  /** Entries with an ambiguous day/month code, in entry order: their index, line and source. */
+  amb = { n: 0, entry: new Int32Array(64), line: new Int32Array(64), src: new Uint16Array(64) };
 
   push(c: number, code: number, gross: number, ret: number, buy: number, mar: number, line: number, src: number): void {
     if (this.n === this.cust.length) this.grow();
     const i = this.n++;
-    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.mar[i] = mar; this.line[i] = line; this.src[i] = src;
+    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.mar[i] = mar;
+    this.lastSrc = src;
+    if (isAmbiguousCode(code)) this.pushAmbiguous(i, line, src);
+  }
+
+  private pushAmbiguous(i: number, line: number, src: number): void {
+    const a = this.amb;
+    if (a.n === a.entry.length) { a.entry = grown(a.entry, 2 * a.n); a.line = grown(a.line, 2 * a.n); a.src = grown(a.src, 2 * a.n); }
+    a.entry[a.n] = i; a.line[a.n] = line; a.src[a.n] = src;
+    a.n++;
   }
 
   private grow(): void {
     const size = this.cust.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.cust = g(this.cust); this.code = g(this.code); this.gross = g(this.gross);
-    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src); this.buy = g(this.buy); this.mar = g(this.mar);
+    this.cust = grown(this.cust, size); this.code = grown(this.code, size); this.gross = grown(this.gross, size);
+    this.ret = grown(this.ret, size); this.buy = grown(this.buy, size); this.mar = grown(this.mar, size);
   }
+}
+
+/** A copy of `a` in a typed array of `size` elements. */
+function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 interface SourceState {
@@ -318,7 +335,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       lastCustId = id; lastCust = c;
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
-      if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.src[k] === srcIdx && !isAmbiguousCode(code)) {
+      if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.lastSrc === srcIdx && !isAmbiguousCode(code)) {
         ledger.gross[k] += gross; ledger.ret[k] += ret; ledger.buy[k] |= buy; ledger.mar[k] += mar;
       } else {
         ledger.push(c, code, gross, ret, buy, mar, line, srcIdx);
@@ -339,12 +356,11 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       seen?.clear();
       // Decide each source's day/month order from its ambiguous values.
       const tallies = sources.map(() => ({ mdy: 0, dmy: 0, any: 0 }));
-      for (let i = 0; i < ledger.n; i++) {
-        const code = ledger.code[i];
-        if (!isAmbiguousCode(code)) continue;
-        const t = tallies[ledger.src[i]];
+      const amb = ledger.amb;
+      for (let a = 0; a < amb.n; a++) {
+        const t = tallies[amb.src[a]];
         t.any++;
-        const o = ambiguousOrders(code);
+        const o = ambiguousOrders(ledger.code[amb.entry[a]]);
         if (o === ORDER_BIT_MDY) t.mdy++;
         else if (o === ORDER_BIT_DMY) t.dmy++;
       }
@@ -358,20 +374,20 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         if (t.mdy && t.dmy) warnings.push(`${s.name}: the date column mixes day/month orders; read as ${o}, the other rows are rejected`);
         return o;
       });
-      for (let i = 0; i < ledger.n; i++) {
+      for (let a = 0; a < amb.n; a++) {
+        const i = amb.entry[a], line = amb.line[a], src = amb.src[a];
         const code = ledger.code[i];
-        if (!isAmbiguousCode(code)) continue;
-        const s = sources[ledger.src[i]];
+        const s = sources[src];
         cur = s;
-        const day = resolveDateCode(code, orders[ledger.src[i]]);
+        const day = resolveDateCode(code, orders[src]);
         const raw = code - 1_000_000_000;
         const shown = `${Math.floor(raw / 100) % 100}/${raw % 100}/${Math.floor(raw / 10000)}`;
         if (day !== day) {
-          reject(ledger.line[i], s.detection.columns.date, 'bad-date', `Not a date in the column's ${orders[ledger.src[i]]} order`, shown);
+          reject(line, s.detection.columns.date, 'bad-date', `Not a date in the column's ${orders[src]} order`, shown);
         } else if (day < span.from || day > span.to) {
-          reject(ledger.line[i], s.detection.columns.date, 'date-outside-window', outsideWindow(day), shown);
+          reject(line, s.detection.columns.date, 'date-outside-window', outsideWindow(day), shown);
         } else if (day > asOfDay) {
-          reject(ledger.line[i], s.detection.columns.date, 'after-as-of', `Date ${dayToIso(day)} after the as-of date ${profile.asOf}`, shown);
+          reject(line, s.detection.columns.date, 'after-as-of', `Date ${dayToIso(day)} after the as-of date ${profile.asOf}`, shown);
         } else { ledger.code[i] = day; continue; }
         counts.accepted--;
         ledger.cust[i] = -1;
