@@ -20,7 +20,8 @@ export interface FastTarget {
   readonly width: number;
   /**
    * Per column, once the width is known: 0 no role reads it (passed as ''), 1 its text is read,
-   * 2 its plain decimals may be passed as numbers (amount, refund, margin, cost).
+   * 2 its plain decimals may be passed as numbers (amount, refund, margin, cost), 3 only its first
+   * `PREFIX_CHARS` characters are read (the order id: a credit note starts with C and a digit).
    */
   columns(): Uint8Array;
   /** A quoted field of an earlier line is open: the line continues that record. */
@@ -34,6 +35,8 @@ export interface FastTarget {
   tooLong(line: number, excerpt: string): void;
 }
 
+/** Characters passed of a column of kind 3. */
+export const PREFIX_CHARS = 2;
 /** Longest field whose bytes are remembered to reuse its string on the next line. */
 const REUSE_BYTES = 64;
 const LF = 10, CR = 13, QUOTE = 34;
@@ -184,7 +187,7 @@ export class ByteLines {
         const v = shortDecimalBytes(buf, a, z);
         if (v === v) { cells[f] = v; continue; }
       }
-      cells[f] = this.text(f, buf, a, z);
+      cells[f] = this.text(f, buf, a, kind === 3 && z - a > PREFIX_CHARS ? a + PREFIX_CHARS : z);
     }
     t.record(cells, line);
   }

@@ -319,6 +319,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         if (v !== v) { reject(line, s.margin >= 0 ? names.margin : names.cost, 'bad-amount', `${s.margin >= 0 ? 'Not a margin' : 'Not a cost'}: ${amountProblem(cells[mi])}`, cells[mi]); return; }
         margin = s.margin >= 0 ? v : amount - v;
       }
+      // Only the order id's first two characters are read (the byte lane passes no more: io/bytes.ts PREFIX_CHARS).
       const oid = s.orderId >= 0 ? cells[s.orderId] : null;
       const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
       // A non-sale status (cancelled, refunded, unpaid) on a purchase line: the order never counted. Return lines stay returns.
