@@ -29,6 +29,8 @@ export { InputError, sniffDelimiter };
 export type Input = string | { name: string; stream: AsyncIterable<Uint8Array>; size?: number };
 
 const SNIFF_BYTES = 64 * 1024;
+/** Bytes per decompressed chunk of a gzip file (zlib's default is 16 KiB: many more chunks, each with its stream overhead). */
+const GUNZIP_CHUNK = 256 * 1024;
 
 function inputName(input: Input): string {
   return typeof input === 'string' ? basename(input) : input.name;
@@ -390,7 +392,7 @@ export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind
   let gzipped = false;
   try {
     if (head[0] === 0x1f && head[1] === 0x8b) {
-      const gunzip = createGunzip();
+      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
       const raw = Readable.from(stream);
       raw.on('error', (e) => gunzip.destroy(e));
       ({ head, stream } = await peek(raw.pipe(gunzip), SNIFF_BYTES));
