@@ -228,7 +228,7 @@ export class ByteLines {
     this.kinds = this.t.columns();
     this.cells = new Array<string | number>(w).fill('');
     this.starts = new Int32Array(w + 1);
-    this.own = Array.from({ length: w }, () => new Uint8Array(REUSE_BYTES));
+    this.own = Array.from({ length: w }, () => Buffer.alloc(REUSE_BYTES));
     this.prevBuf = this.own.slice();
     this.prevAt = new Int32Array(w);
     this.prevLen = new Int32Array(w).fill(-1);
