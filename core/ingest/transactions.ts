@@ -126,8 +126,31 @@ export class Ledger {
   }
 }
 
-/** A copy of `a` in a typed array of `size` elements. */
-function grown<T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T, size: number): T {
+type Column = Int32Array | Float64Array | Uint16Array | Uint8Array;
+type ColumnOf<T> = new (buffer: ArrayBuffer, offset: number, length: number) => T;
+/** An ArrayBuffer that can grow in place (ES2024; absent from older engines such as some Apps Script runtimes). */
+type Resizable = ArrayBuffer & { resizable?: boolean; maxByteLength?: number; resize?: (n: number) => void };
+/** Largest resizable buffer a column reserves (address space only: memory is committed as it grows). */
+const MAX_RESIZABLE_BYTES = 2 ** 31;
+const RESIZABLE = typeof (ArrayBuffer.prototype as Resizable).resize === 'function';
+
+/**
+ * `a` with room for `size` elements, same contents. Where the engine has resizable buffers the
+ * column grows in place (no copy, and no second set of fresh pages to fault in, which is most of
+ * what growing a large ledger costs); otherwise, or past 2 GiB, it is copied into a larger array.
+ */
+function grown<T extends Column>(a: T, size: number): T {
+  const bytes = size * a.BYTES_PER_ELEMENT;
+  const buf = a.buffer as Resizable;
+  if (buf.resizable && bytes <= buf.maxByteLength!) {
+    buf.resize!(bytes);
+    return new (a.constructor as ColumnOf<T>)(buf, 0, size);
+  }
+  if (RESIZABLE && bytes <= MAX_RESIZABLE_BYTES) {
+    const b = new (a.constructor as ColumnOf<T>)(new (ArrayBuffer as new (n: number, o: object) => ArrayBuffer)(bytes, { maxByteLength: MAX_RESIZABLE_BYTES }), 0, size);
+    b.set(a);
+    return b;
+  }
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
