@@ -55,7 +55,6 @@ export class ByteLines {
   private open = false;
   private cells: (string | number)[] = [];
   private kinds: Uint8Array = new Uint8Array(0);
-  private starts = new Int32Array(0);
   /** Per column, the last string made and where its bytes are (the buffer is kept, not copied). */
   private prevBuf: Uint8Array[] = [];
   private prevAt = new Int32Array(0);
@@ -165,37 +164,45 @@ export class ByteLines {
       this.reset(w);
     }
     if (quoted || this.open) { this.slow(buf, s, e, line); return; }
-    const starts = this.starts;
-    const d = this.d;
-    let k = 0;
-    starts[0] = s;
-    for (let i = s; i < e; i++) {
-      if (buf[i] === d) {
-        if (++k >= w) { this.slow(buf, s, e, line); return; }
-        starts[k] = i + 1;
+    const d = this.d, cells = this.cells, kinds = this.kinds, last = w - 1;
+    let i = s;
+    for (let f = 0; ; f++) {
+      const a = i, kind = kinds[f];
+      let same = false;
+      if (kind === 1) {
+        // Compare with this column's field on the line before while looking for the field's end: the
+        // same bytes followed by a delimiter or the line end are that field (it holds no delimiter).
+        const len = this.prevLen[f];
+        if (len >= 0 && a + len <= e) {
+          const p = this.prevBuf[f], off = this.prevAt[f] - a, stop = a + len;
+          while (i < stop && buf[i] === p[i + off]) i++;
+          same = i === stop && (i === e || buf[i] === d);
+        }
       }
+      if (!same) while (i < e && buf[i] !== d) i++;
+      if (kind !== 0) cells[f] = same ? this.prevStr[f] : this.cell(f, kind, buf, a, i);
+      if (f === last) break;
+      if (i === e) { this.slow(buf, s, e, line); return; } // fewer fields than the header
+      i++;
     }
-    if (k !== w - 1) { this.slow(buf, s, e, line); return; }
-    starts[w] = e + 1;
-    if (e - s === w - 1) { t.blank(); return; }
-    const cells = this.cells, kinds = this.kinds;
-    for (let f = 0; f < w; f++) {
-      const kind = kinds[f];
-      if (kind === 0) continue;
-      const a = starts[f], z = starts[f + 1] - 1;
-      if (kind === 2) {
-        const v = shortDecimalBytes(buf, a, z);
-        if (v === v) { cells[f] = v; continue; }
-      }
-      cells[f] = this.text(f, buf, a, kind === 3 && z - a > PREFIX_CHARS ? a + PREFIX_CHARS : z);
-    }
+    if (i !== e) { this.slow(buf, s, e, line); return; } // more fields than the header
+    if (e - s === last) { t.blank(); return; }
     t.record(cells, line);
+  }
+
+  /** The value of field `[a, z)` of column `f` (of kind 1–3, see `FastTarget.columns`) that is not the line before's. */
+  private cell(f: number, kind: number, buf: Buffer, a: number, z: number): string | number {
+    if (kind === 2) {
+      const v = shortDecimalBytes(buf, a, z);
+      return v === v ? v : this.text(f, buf, a, z);
+    }
+    if (kind === 3) return this.text(f, buf, a, z - a > PREFIX_CHARS ? a + PREFIX_CHARS : z);
+    return this.fresh(f, buf, a, z);
   }
 
   /** The field's string: the one of the line before when the bytes are the same. */
   private text(f: number, buf: Buffer, a: number, z: number): string {
     const len = z - a;
-    if (len > REUSE_BYTES) return latin1(buf, a, z);
     if (this.prevLen[f] === len) {
       const p = this.prevBuf[f];
       const d = this.prevAt[f] - a;
@@ -203,10 +210,16 @@ export class ByteLines {
       while (i < z && p[i + d] === buf[i]) i++;
       if (i === z) return this.prevStr[f];
     }
+    return this.fresh(f, buf, a, z);
+  }
+
+  /** A new string for the field, remembered (with where its bytes are) when it is short. */
+  private fresh(f: number, buf: Buffer, a: number, z: number): string {
     const str = latin1(buf, a, z);
+    if (z - a > REUSE_BYTES) return str;
     this.prevBuf[f] = buf;
     this.prevAt[f] = a;
-    this.prevLen[f] = len;
+    this.prevLen[f] = z - a;
     this.prevStr[f] = str;
     return str;
   }
@@ -227,7 +240,6 @@ export class ByteLines {
     this.width = w;
     this.kinds = this.t.columns();
     this.cells = new Array<string | number>(w).fill('');
-    this.starts = new Int32Array(w + 1);
     this.own = Array.from({ length: w }, () => Buffer.alloc(REUSE_BYTES));
     this.prevBuf = this.own.slice();
     this.prevAt = new Int32Array(w);
