@@ -132,12 +132,15 @@ type ColumnOf<T> = new (buffer: ArrayBuffer, offset: number, length: number) => 
 type Resizable = ArrayBuffer & { resizable?: boolean; maxByteLength?: number; resize?: (n: number) => void };
 /** Largest resizable buffer a column reserves (address space only: memory is committed as it grows). */
 const MAX_RESIZABLE_BYTES = 2 ** 31;
+/** A new resizable buffer reserves this many times its size (so many small ledgers reserve little). */
+const RESERVE_FACTOR = 64;
 const RESIZABLE = typeof (ArrayBuffer.prototype as Resizable).resize === 'function';
 
 /**
  * `a` with room for `size` elements, same contents. Where the engine has resizable buffers the
  * column grows in place (no copy, and no second set of fresh pages to fault in, which is most of
- * what growing a large ledger costs); otherwise, or past 2 GiB, it is copied into a larger array.
+ * what growing a large ledger costs) up to 64 times the size it had when it moved to one, then
+ * once into a new one; otherwise, or past 2 GiB, it is copied into a larger array.
  */
 function grown<T extends Column>(a: T, size: number): T {
   const bytes = size * a.BYTES_PER_ELEMENT;
@@ -147,7 +150,8 @@ function grown<T extends Column>(a: T, size: number): T {
     return new (a.constructor as ColumnOf<T>)(buf, 0, size);
   }
   if (RESIZABLE && bytes <= MAX_RESIZABLE_BYTES) {
-    const b = new (a.constructor as ColumnOf<T>)(new (ArrayBuffer as new (n: number, o: object) => ArrayBuffer)(bytes, { maxByteLength: MAX_RESIZABLE_BYTES }), 0, size);
+    const max = Math.min(MAX_RESIZABLE_BYTES, bytes * RESERVE_FACTOR);
+    const b = new (a.constructor as ColumnOf<T>)(new (ArrayBuffer as new (n: number, o: object) => ArrayBuffer)(bytes, { maxByteLength: max }), 0, size);
     b.set(a);
     return b;
   }

@@ -32,3 +32,17 @@ describe('Ledger', () => {
     }), { numRuns: 40 });
   });
 });
+
+describe('Ledger growth', () => {
+  it('keeps every entry across growth in place and moves between buffers (300,000 entries)', () => {
+    const l = new Ledger();
+    const n = 300_000;
+    for (let i = 0; i < n; i++) l.push(i % 977, 19_000 + (i % 1000), i * 3, i % 7, i & 1, -i, i, i % 3);
+    expect(l.n).toBe(n);
+    let bad = 0;
+    for (let i = 0; i < n; i++) {
+      if (l.cust[i] !== i % 977 || l.code[i] !== 19_000 + (i % 1000) || l.gross[i] !== i * 3 || l.ret[i] !== i % 7 || l.buy[i] !== (i & 1) || l.mar[i] !== -i) bad++;
+    }
+    expect(bad).toBe(0);
+  });
+});
