@@ -1,9 +1,10 @@
 /**
  * Streaming transaction ingest: rows in, per-customer summaries, rejects and counts out.
  *
- * Memory is per customer plus a compact ledger of (customer, day, gross, returns, line, source)
- * in growable typed arrays, one entry per customer-day run (consecutive lines of the same
- * customer and day, as order-grouped exports write them, share one entry). The ledger lets the
+ * Memory is per customer plus a compact ledger of (customer, day, gross, returns, margin) in
+ * growable typed arrays, one entry per customer-day run (consecutive lines of the same customer
+ * and day, as order-grouped exports write them, share one entry; an `a/b/yyyy` date also keeps
+ * its line and source, to be settled or rejected at the end). The ledger lets the
  * column's day/month order be decided at the end and distinct purchase days be counted in
  * unsorted input. Money is summed in integer ten-thousandths so that sums do not depend on
  * row order.
