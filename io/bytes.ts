@@ -20,7 +20,8 @@ export interface FastTarget {
   readonly width: number;
   /**
    * Per column, once the width is known: 0 no role reads it (passed as ''), 1 its text is read,
-   * 2 its plain decimals may be passed as numbers (amount, refund, margin, cost).
+   * 2 its plain decimals may be passed as numbers (amount, refund, margin, cost), 3 only its first
+   * `PREFIX_CHARS` characters are read (the order id: a credit note starts with C and a digit).
    */
   columns(): Uint8Array;
   /** A quoted field of an earlier line is open: the line continues that record. */
@@ -34,6 +35,8 @@ export interface FastTarget {
   tooLong(line: number, excerpt: string): void;
 }
 
+/** Characters passed of a column of kind 3. */
+export const PREFIX_CHARS = 2;
 /** Longest field whose bytes are remembered to reuse its string on the next line. */
 const REUSE_BYTES = 64;
 const LF = 10, CR = 13, QUOTE = 34;
@@ -52,10 +55,13 @@ export class ByteLines {
   private open = false;
   private cells: (string | number)[] = [];
   private kinds: Uint8Array = new Uint8Array(0);
-  private starts = new Int32Array(0);
-  private prev: Uint8Array[] = [];
+  /** Per column, the last string made and where its bytes are (the buffer is kept, not copied). */
+  private prevBuf: Uint8Array[] = [];
+  private prevAt = new Int32Array(0);
   private prevLen = new Int32Array(0);
   private prevStr: string[] = [];
+  /** Per column, a copy of the last field's bytes once its chunk is done (a source may reuse its buffers). */
+  private own: Uint8Array[] = [];
 
   constructor(private d: number, private maxBytes: number, private t: FastTarget) {}
 
@@ -107,6 +113,7 @@ export class ByteLines {
       else this.line(buf, start, end, ++this.lines, q >= 0 && q < end);
     }
     if (pos < n) { this.rest.push(Buffer.from(buf.subarray(pos))); this.restBytes = n - pos; }
+    this.keepPrev();
     this.checkRest();
     return true;
   }
@@ -157,48 +164,75 @@ export class ByteLines {
       this.reset(w);
     }
     if (quoted || this.open) { this.slow(buf, s, e, line); return; }
-    const starts = this.starts;
-    const d = this.d;
-    let k = 0;
-    starts[0] = s;
-    for (let i = s; i < e; i++) {
-      if (buf[i] === d) {
-        if (++k >= w) { this.slow(buf, s, e, line); return; }
-        starts[k] = i + 1;
+    const d = this.d, cells = this.cells, kinds = this.kinds, last = w - 1;
+    let i = s;
+    for (let f = 0; ; f++) {
+      const a = i, kind = kinds[f];
+      let same = false;
+      if (kind === 1) {
+        // Compare with this column's field on the line before while looking for the field's end: the
+        // same bytes followed by a delimiter or the line end are that field (it holds no delimiter).
+        const len = this.prevLen[f];
+        if (len >= 0 && a + len <= e) {
+          const p = this.prevBuf[f], off = this.prevAt[f] - a, stop = a + len;
+          while (i < stop && buf[i] === p[i + off]) i++;
+          same = i === stop && (i === e || buf[i] === d);
+        }
       }
+      if (!same) while (i < e && buf[i] !== d) i++;
+      if (kind !== 0) cells[f] = same ? this.prevStr[f] : this.cell(f, kind, buf, a, i);
+      if (f === last) break;
+      if (i === e) { this.slow(buf, s, e, line); return; } // fewer fields than the header
+      i++;
     }
-    if (k !== w - 1) { this.slow(buf, s, e, line); return; }
-    starts[w] = e + 1;
-    if (e - s === w - 1) { t.blank(); return; }
-    const cells = this.cells, kinds = this.kinds;
-    for (let f = 0; f < w; f++) {
-      const kind = kinds[f];
-      if (kind === 0) continue;
-      const a = starts[f], z = starts[f + 1] - 1;
-      if (kind === 2) {
-        const v = shortDecimalBytes(buf, a, z);
-        if (v === v) { cells[f] = v; continue; }
-      }
-      cells[f] = this.text(f, buf, a, z);
-    }
+    if (i !== e) { this.slow(buf, s, e, line); return; } // more fields than the header
+    if (e - s === last) { t.blank(); return; }
     t.record(cells, line);
+  }
+
+  /** The value of field `[a, z)` of column `f` (of kind 1–3, see `FastTarget.columns`) that is not the line before's. */
+  private cell(f: number, kind: number, buf: Buffer, a: number, z: number): string | number {
+    if (kind === 2) {
+      const v = shortDecimalBytes(buf, a, z);
+      return v === v ? v : this.text(f, buf, a, z);
+    }
+    if (kind === 3) return this.text(f, buf, a, z - a > PREFIX_CHARS ? a + PREFIX_CHARS : z);
+    return this.fresh(f, buf, a, z);
   }
 
   /** The field's string: the one of the line before when the bytes are the same. */
   private text(f: number, buf: Buffer, a: number, z: number): string {
     const len = z - a;
-    if (len > REUSE_BYTES) return latin1(buf, a, z);
-    const p = this.prev[f];
     if (this.prevLen[f] === len) {
-      let i = 0;
-      while (i < len && p[i] === buf[a + i]) i++;
-      if (i === len) return this.prevStr[f];
+      const p = this.prevBuf[f];
+      const d = this.prevAt[f] - a;
+      let i = a;
+      while (i < z && p[i + d] === buf[i]) i++;
+      if (i === z) return this.prevStr[f];
     }
+    return this.fresh(f, buf, a, z);
+  }
+
+  /** A new string for the field, remembered (with where its bytes are) when it is short. */
+  private fresh(f: number, buf: Buffer, a: number, z: number): string {
     const str = latin1(buf, a, z);
-    for (let i = 0; i < len; i++) p[i] = buf[a + i];
-    this.prevLen[f] = len;
+    if (z - a > REUSE_BYTES) return str;
+    this.prevBuf[f] = buf;
+    this.prevAt[f] = a;
+    this.prevLen[f] = z - a;
     this.prevStr[f] = str;
     return str;
+  }
+
+  /** Copies the remembered fields' bytes out of the chunk, which the source may overwrite once it is read. */
+  private keepPrev(): void {
+    for (let f = 0; f < this.own.length; f++) {
+      const o = this.own[f], len = this.prevLen[f];
+      if (this.prevBuf[f] === o || len < 0) continue;
+      o.set(this.prevBuf[f].subarray(this.prevAt[f], this.prevAt[f] + len));
+      this.prevBuf[f] = o;
+      this.prevAt[f] = 0;
+    }
   }
 
   /** Once the header (or first row) fixed the width: the per-column buffers. */
@@ -206,8 +240,9 @@ export class ByteLines {
     this.width = w;
     this.kinds = this.t.columns();
     this.cells = new Array<string | number>(w).fill('');
-    this.starts = new Int32Array(w + 1);
-    this.prev = Array.from({ length: w }, () => new Uint8Array(REUSE_BYTES));
+    this.own = Array.from({ length: w }, () => Buffer.alloc(REUSE_BYTES));
+    this.prevBuf = this.own.slice();
+    this.prevAt = new Int32Array(w);
     this.prevLen = new Int32Array(w).fill(-1);
     this.prevStr = new Array<string>(w).fill('');
   }

@@ -29,6 +29,8 @@ export { InputError, sniffDelimiter };
 export type Input = string | { name: string; stream: AsyncIterable<Uint8Array>; size?: number };
 
 const SNIFF_BYTES = 64 * 1024;
+/** Bytes per decompressed chunk of a gzip file (zlib's default is 16 KiB: many more chunks, each with its stream overhead). */
+const GUNZIP_CHUNK = 256 * 1024;
 
 function inputName(input: Input): string {
   return typeof input === 'string' ? basename(input) : input.name;
@@ -113,15 +115,16 @@ class RowSink {
 
   /**
    * Per column: 0 no role reads it, 1 a role reads its text, 2 every role that may read it is in
-   * `numeric`. A role's column is known by name (or `#n`), so every column that name could mean
-   * is marked (duplicate headers, a header spelled `#3`).
+   * `numeric`, 3 every role that may read it is in `prefix` (io/bytes.ts `FastTarget.columns`). A
+   * role's column is known by name (or `#n`), so every column that name could mean is marked
+   * (duplicate headers, a header spelled `#3`).
    */
-  columnKinds(numeric: ReadonlySet<string>): Uint8Array {
+  columnKinds(numeric: ReadonlySet<string>, prefix: ReadonlySet<string>): Uint8Array {
     const kinds = new Uint8Array(Math.max(this.width, 0));
     const mark = (i: number, k: number) => { if (i >= 0 && i < kinds.length) kinds[i] = kinds[i] === 0 ? k : Math.min(kinds[i], k); };
     const headers = this.detection?.headers ?? [];
     for (const [role, col] of this.roleNames) {
-      const k = numeric.has(role) ? 2 : 1;
+      const k = numeric.has(role) ? 2 : prefix.has(role) ? 3 : 1;
       if (/^#\d+$/.test(col)) mark(Number(col.slice(1)) - 1, k);
       headers.forEach((h, i) => { if (h === col) mark(i, k); });
     }
@@ -273,6 +276,8 @@ function recording(src: AsyncIterable<Uint8Array>) {
 
 /** Roles whose plain decimals the fast lane may pass as numbers (they are only ever read by parseAmount). */
 const NUMERIC_ROLES = new Set(['amount', 'refund', 'margin', 'cost']);
+/** Roles of which the transactions ingest reads only the first characters (io/bytes.ts `PREFIX_CHARS`): the credit-note test of the order id. */
+const PREFIX_ROLES = new Set(['orderId']);
 
 /**
  * Whether the fast lane (io/bytes.ts) may read this text: a transactions table, delimited by one
@@ -294,7 +299,7 @@ async function fastLane(bytes: AsyncIterable<Uint8Array>, reader: ReturnType<typ
   const byteLines = new ByteLines(delimiter.charCodeAt(0), max, {
     get width() { return sink.started ? sink.width : -1; },
     get pending() { return rec.pending; },
-    columns: () => sink.columnKinds(NUMERIC_ROLES),
+    columns: () => sink.columnKinds(NUMERIC_ROLES, PREFIX_ROLES),
     slow: reader.onLine,
     record: (cells, n) => sink.fastRow(cells, n),
     blank: () => { rec.blank++; },
@@ -387,7 +392,7 @@ export async function feedInput(input: Input, ingest: TableIngest<unknown>, kind
   let gzipped = false;
   try {
     if (head[0] === 0x1f && head[1] === 0x8b) {
-      const gunzip = createGunzip();
+      const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
       const raw = Readable.from(stream);
       raw.on('error', (e) => gunzip.destroy(e));
       ({ head, stream } = await peek(raw.pipe(gunzip), SNIFF_BYTES));

@@ -72,12 +72,17 @@ const MAX_TRACKED_LENGTH = 200;
 export class StatusTally {
   private byValue = new Map<string, StatusCount & { unknown: boolean; result: StatusRule }>();
   private other = new Map<StatusClass, number>();
+  /** The tracked entry of the last value counted (consecutive lines mostly repeat the status). */
+  private lastValue: string | null = null;
+  private lastEntry: (StatusCount & { result: StatusRule }) | null = null;
   constructor(private map: Map<string, StatusClass>, private maxValues = 1000) {}
 
   /** Classify a value and count one row for it (the result is shared between rows of that value: read it, do not change it). */
   add(value: string): StatusRule {
+    const last = this.lastEntry;
+    if (last !== null && this.lastValue === value) { last.rows++; return last.result; }
     const hit = this.byValue.get(value);
-    if (hit) { hit.rows++; return hit.result; }
+    if (hit) { hit.rows++; this.lastValue = value; this.lastEntry = hit; return hit.result; }
     const r = classifyStatus(value, this.map);
     if (this.byValue.size < this.maxValues && value.length <= MAX_TRACKED_LENGTH) {
       this.byValue.set(value, { value, class: r.cls, rule: r.rule, rows: 1, unknown: !!r.unknown, result: { cls: r.cls, rule: r.rule, unknown: !!r.unknown } });

@@ -1,9 +1,10 @@
 /**
  * Streaming transaction ingest: rows in, per-customer summaries, rejects and counts out.
  *
- * Memory is per customer plus a compact ledger of (customer, day, gross, returns, line, source)
- * in growable typed arrays, one entry per customer-day run (consecutive lines of the same
- * customer and day, as order-grouped exports write them, share one entry). The ledger lets the
+ * Memory is per customer plus a compact ledger of (customer, day, gross, returns, margin) in
+ * growable typed arrays, one entry per customer-day run (consecutive lines of the same customer
+ * and day, as order-grouped exports write them, share one entry; an `a/b/yyyy` date also keeps
+ * its line and source, to be settled or rejected at the end). The ledger lets the
  * column's day/month order be decided at the end and distinct purchase days be counted in
  * unsorted input. Money is summed in integer ten-thousandths so that sums do not depend on
  * row order.
@@ -20,6 +21,7 @@ import { StatusTally, statusMap, unknownStatusWarning } from './statuses.ts';
 import { InputError } from './errors.ts';
 import { summarizeLedger, type SummarizeOptions } from '../summary/summarize.ts';
 import { createRejectLog, type RejectSink } from './rejects.ts';
+import { IdTable } from './ids.ts';
 
 export interface TransactionIngestResult {
   summaries: CustomerSummary[];
@@ -83,36 +85,80 @@ export function summaryWarnings(noPurchase: number, lateFirst: number, profile: 
 /** Money unit of the ledger: 1/10000 of the currency unit. */
 export const MONEY_SCALE = 10_000;
 
-/** Growable typed-array ledger. */
+/**
+ * Growable typed-array ledger. The line and source of an entry are needed only to settle the
+ * day/month order of `a/b/yyyy` dates at the end, so they are kept for those entries alone (in
+ * `amb`), not for every entry.
+ */
 export class Ledger {
   n = 0;
   cust = new Int32Array(1024);
   code = new Int32Array(1024);
   gross = new Float64Array(1024);
   ret = new Float64Array(1024);
-  line = new Int32Array(1024);
-  src = new Uint16Array(1024);
   /** 1 when the entry holds a purchase line (a non-return line, even of amount 0). */
   buy = new Uint8Array(1024);
   /** Gross margin (money units), when the export has a margin or cost column. */
   mar = new Float64Array(1024);
+  /** Source of the last entry. */
+  lastSrc = -1;
+  /** Entries with an ambiguous day/month code, in entry order: their index, line and source. */
+  amb = { n: 0, entry: new Int32Array(64), line: new Int32Array(64), src: new Uint16Array(64) };
 
   push(c: number, code: number, gross: number, ret: number, buy: number, mar: number, line: number, src: number): void {
     if (this.n === this.cust.length) this.grow();
     const i = this.n++;
-    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.mar[i] = mar; this.line[i] = line; this.src[i] = src;
+    this.cust[i] = c; this.code[i] = code; this.gross[i] = gross; this.ret[i] = ret; this.buy[i] = buy; this.mar[i] = mar;
+    this.lastSrc = src;
+    if (isAmbiguousCode(code)) this.pushAmbiguous(i, line, src);
+  }
+
+  private pushAmbiguous(i: number, line: number, src: number): void {
+    const a = this.amb;
+    if (a.n === a.entry.length) { a.entry = grown(a.entry, 2 * a.n); a.line = grown(a.line, 2 * a.n); a.src = grown(a.src, 2 * a.n); }
+    a.entry[a.n] = i; a.line[a.n] = line; a.src[a.n] = src;
+    a.n++;
   }
 
   private grow(): void {
     const size = this.cust.length * 2;
-    const g = <T extends Int32Array | Float64Array | Uint16Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.cust = g(this.cust); this.code = g(this.code); this.gross = g(this.gross);
-    this.ret = g(this.ret); this.line = g(this.line); this.src = g(this.src); this.buy = g(this.buy); this.mar = g(this.mar);
+    this.cust = grown(this.cust, size); this.code = grown(this.code, size); this.gross = grown(this.gross, size);
+    this.ret = grown(this.ret, size); this.buy = grown(this.buy, size); this.mar = grown(this.mar, size);
   }
+}
+
+type Column = Int32Array | Float64Array | Uint16Array | Uint8Array;
+type ColumnOf<T> = new (buffer: ArrayBuffer, offset: number, length: number) => T;
+/** An ArrayBuffer that can grow in place (ES2024; absent from older engines such as some Apps Script runtimes). */
+type Resizable = ArrayBuffer & { resizable?: boolean; maxByteLength?: number; resize?: (n: number) => void };
+/** Largest resizable buffer a column reserves (address space only: memory is committed as it grows). */
+const MAX_RESIZABLE_BYTES = 2 ** 31;
+/** A new resizable buffer reserves this many times its size (so many small ledgers reserve little). */
+const RESERVE_FACTOR = 64;
+const RESIZABLE = typeof (ArrayBuffer.prototype as Resizable).resize === 'function';
+
+/**
+ * `a` with room for `size` elements, same contents. Where the engine has resizable buffers the
+ * column grows in place (no copy, and no second set of fresh pages to fault in, which is most of
+ * what growing a large ledger costs) up to 64 times the size it had when it moved to one, then
+ * once into a new one; otherwise, or past 2 GiB, it is copied into a larger array.
+ */
+function grown<T extends Column>(a: T, size: number): T {
+  const bytes = size * a.BYTES_PER_ELEMENT;
+  const buf = a.buffer as Resizable;
+  if (buf.resizable && bytes <= buf.maxByteLength!) {
+    buf.resize!(bytes);
+    return new (a.constructor as ColumnOf<T>)(buf, 0, size);
+  }
+  if (RESIZABLE && bytes <= MAX_RESIZABLE_BYTES) {
+    const max = Math.min(MAX_RESIZABLE_BYTES, bytes * RESERVE_FACTOR);
+    const b = new (a.constructor as ColumnOf<T>)(new (ArrayBuffer as new (n: number, o: object) => ArrayBuffer)(bytes, { maxByteLength: max }), 0, size);
+    b.set(a);
+    return b;
+  }
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 interface SourceState {
@@ -141,8 +187,8 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
   const seen = profile.dedupe ? new Set<string>() : null;
 
   const ledger = new Ledger();
-  const ids: string[] = [];
-  const index = new Map<string, number>();
+  const idTable = new IdTable();
+  const ids = idTable.ids;
   let finished = false;
   const log = createRejectLog(profile.rejectExamples, onReject);
   const counts: RowCounts = { read: 0, accepted: 0, rejected: 0 };
@@ -301,6 +347,7 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         if (v !== v) { reject(line, s.margin >= 0 ? names.margin : names.cost, 'bad-amount', `${s.margin >= 0 ? 'Not a margin' : 'Not a cost'}: ${amountProblem(cells[mi])}`, cells[mi]); return; }
         margin = s.margin >= 0 ? v : amount - v;
       }
+      // Only the order id's first two characters are read (the byte lane passes no more: io/bytes.ts PREFIX_CHARS).
       const oid = s.orderId >= 0 ? cells[s.orderId] : null;
       const creditNote = typeof oid === 'string' && oid.length > 1 && (oid.charCodeAt(0) === 67 || oid.charCodeAt(0) === 99) && oid.charCodeAt(1) >= 48 && oid.charCodeAt(1) <= 57;
       // A non-sale status (cancelled, refunded, unpaid) on a purchase line: the order never counted. Return lines stay returns.
@@ -313,12 +360,11 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
       else if (creditNote) { ret += cents; mar = -Math.abs(mar); }
       else { gross = cents; buy = 1; }
 
-      let c = id === lastCustId ? lastCust : index.get(id);
-      if (c === undefined) { c = ids.length; ids.push(id); index.set(id, c); }
+      const c = id === lastCustId ? lastCust : idTable.intern(id);
       lastCustId = id; lastCust = c;
       const srcIdx = sources.length - 1;
       const k = ledger.n - 1;
-      if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.src[k] === srcIdx && !isAmbiguousCode(code)) {
+      if (k >= 0 && ledger.cust[k] === c && ledger.code[k] === code && ledger.lastSrc === srcIdx && !isAmbiguousCode(code)) {
         ledger.gross[k] += gross; ledger.ret[k] += ret; ledger.buy[k] |= buy; ledger.mar[k] += mar;
       } else {
         ledger.push(c, code, gross, ret, buy, mar, line, srcIdx);
@@ -335,16 +381,15 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
     finishLedger() {
       // The id index and the dedupe keys are not needed any more: free them before the summaries are built.
       finished = true;
-      index.clear();
+      idTable.release();
       seen?.clear();
       // Decide each source's day/month order from its ambiguous values.
       const tallies = sources.map(() => ({ mdy: 0, dmy: 0, any: 0 }));
-      for (let i = 0; i < ledger.n; i++) {
-        const code = ledger.code[i];
-        if (!isAmbiguousCode(code)) continue;
-        const t = tallies[ledger.src[i]];
+      const amb = ledger.amb;
+      for (let a = 0; a < amb.n; a++) {
+        const t = tallies[amb.src[a]];
         t.any++;
-        const o = ambiguousOrders(code);
+        const o = ambiguousOrders(ledger.code[amb.entry[a]]);
         if (o === ORDER_BIT_MDY) t.mdy++;
         else if (o === ORDER_BIT_DMY) t.dmy++;
       }
@@ -358,20 +403,20 @@ export function createTransactionIngest(profile: Profile, onReject?: RejectSink)
         if (t.mdy && t.dmy) warnings.push(`${s.name}: the date column mixes day/month orders; read as ${o}, the other rows are rejected`);
         return o;
       });
-      for (let i = 0; i < ledger.n; i++) {
+      for (let a = 0; a < amb.n; a++) {
+        const i = amb.entry[a], line = amb.line[a], src = amb.src[a];
         const code = ledger.code[i];
-        if (!isAmbiguousCode(code)) continue;
-        const s = sources[ledger.src[i]];
+        const s = sources[src];
         cur = s;
-        const day = resolveDateCode(code, orders[ledger.src[i]]);
+        const day = resolveDateCode(code, orders[src]);
         const raw = code - 1_000_000_000;
         const shown = `${Math.floor(raw / 100) % 100}/${raw % 100}/${Math.floor(raw / 10000)}`;
         if (day !== day) {
-          reject(ledger.line[i], s.detection.columns.date, 'bad-date', `Not a date in the column's ${orders[ledger.src[i]]} order`, shown);
+          reject(line, s.detection.columns.date, 'bad-date', `Not a date in the column's ${orders[src]} order`, shown);
         } else if (day < span.from || day > span.to) {
-          reject(ledger.line[i], s.detection.columns.date, 'date-outside-window', outsideWindow(day), shown);
+          reject(line, s.detection.columns.date, 'date-outside-window', outsideWindow(day), shown);
         } else if (day > asOfDay) {
-          reject(ledger.line[i], s.detection.columns.date, 'after-as-of', `Date ${dayToIso(day)} after the as-of date ${profile.asOf}`, shown);
+          reject(line, s.detection.columns.date, 'after-as-of', `Date ${dayToIso(day)} after the as-of date ${profile.asOf}`, shown);
         } else { ledger.code[i] = day; continue; }
         counts.accepted--;
         ledger.cust[i] = -1;

@@ -62,10 +62,7 @@ export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: 
       slot = (slot + 1) & (cap - 1);
     }
   }
-  const order = new Uint32Array(size);
-  for (let k = 0; k < size; k++) order[k] = k;
-  const key = (k: number) => distinct[k];
-  order.sort((a, b) => fx[key(a)] - fx[key(b)] || ft[key(a)] - ft[key(b)] || fT[key(a)] - fT[key(b)]);
+  const order = sortDistinct(distinct, size, fx, ft, fT);
   const x = new Float64Array(size);
   const tx = new Float64Array(size);
   const T = new Float64Array(size);
@@ -78,6 +75,51 @@ export function compressSummaries(rows: ArrayLike<{ frequency: number; recency: 
     w[k] = counts[order[k]];
   }
   return { x, tx, T, w, size, customers: kept };
+}
+
+/**
+ * The distinct rows `distinct[0 … size)` ordered by (x, t_x, T). Each coordinate is replaced by its
+ * rank among the column's distinct values and the three ranks and the row's slot are packed into
+ * one exact integer, so a numeric sort of plain numbers does what a comparator sort would (no two
+ * rows are equal, so the order is the same); when the packed key would reach `exact` (2^53 − 1:
+ * integers above it are not all doubles), the comparator.
+ */
+export function sortDistinct(distinct: Uint32Array, size: number, fx: Float64Array, ft: Float64Array, fT: Float64Array, exact = Number.MAX_SAFE_INTEGER): Uint32Array {
+  const order = new Uint32Array(size);
+  const vx = distinctValues(distinct, size, fx), vt = distinctValues(distinct, size, ft), vT = distinctValues(distinct, size, fT);
+  if (vx.length * vt.length * vT.length * size >= exact) {
+    for (let k = 0; k < size; k++) order[k] = k;
+    const key = (k: number) => distinct[k];
+    return order.sort((a, b) => fx[key(a)] - fx[key(b)] || ft[key(a)] - ft[key(b)] || fT[key(a)] - fT[key(b)]);
+  }
+  const keys = new Float64Array(size);
+  for (let k = 0; k < size; k++) {
+    const i = distinct[k];
+    keys[k] = ((rankOf(vx, fx[i]) * vt.length + rankOf(vt, ft[i])) * vT.length + rankOf(vT, fT[i])) * size + k;
+  }
+  keys.sort();
+  for (let k = 0; k < size; k++) order[k] = keys[k] % size;
+  return order;
+}
+
+/** The sorted distinct values of one column over the distinct rows (finite numbers, no −0). */
+function distinctValues(distinct: Uint32Array, size: number, col: Float64Array): Float64Array {
+  const v = new Float64Array(size);
+  for (let k = 0; k < size; k++) v[k] = col[distinct[k]];
+  v.sort();
+  let m = 0;
+  for (let k = 0; k < size; k++) if (m === 0 || v[k] !== v[m - 1]) v[m++] = v[k];
+  return v.subarray(0, m);
+}
+
+/** Index of `x` in the sorted distinct `values` (it is there). */
+function rankOf(values: Float64Array, x: number): number {
+  let lo = 0, hi = values.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
 }
 
 function tableSize(n: number): number {
