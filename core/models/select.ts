@@ -96,12 +96,14 @@ export function planFits(rows: Rows, setting: ModelSetting, runner?: FitRunner, 
   if (!runner) return plan;
   const kinds = setting === 'auto' ? AUTO : [setting];
   const refits = calib ? AUTO.filter((k) => !SPECS[k].oneTimeBuyersAlwaysAlive) : [];
-  const longFirst = (ks: readonly PurchaseModelKind[]) => [...ks.filter((k) => k === 'paretonbd'), ...ks.filter((k) => k !== 'paretonbd')];
-  for (const k of longFirst(kinds)) if (k === 'paretonbd') plan.all[k] = runner.start({ kind: k, hist });
-  for (const k of longFirst(refits)) if (k === 'paretonbd') plan.calibration[k] = runner.start({ kind: k, hist: calib!.histogram() });
+  const onAll = (k: PurchaseModelKind) => (plan.all[k] ??= runner.start({ kind: k, hist }));
+  const onCalibration = (k: PurchaseModelKind) => (plan.calibration[k] ??= runner.start({ kind: k, hist: calib!.histogram() }));
+  // Pareto/NBD's fits are the longest: they start first, then the extra jobs, then the rest.
+  if (kinds.includes('paretonbd')) onAll('paretonbd');
+  if (refits.includes('paretonbd')) onCalibration('paretonbd');
   for (const job of extra) plan.extra.push(runner.start(job));
-  for (const k of refits) plan.calibration[k] ??= runner.start({ kind: k, hist: calib!.histogram() });
-  for (const k of kinds) plan.all[k] ??= runner.start({ kind: k, hist });
+  refits.forEach(onCalibration);
+  kinds.forEach(onAll);
   return plan;
 }
 

@@ -39,8 +39,10 @@ export function fit(input: ScoreInput): FitStage {
   let spendFit: FitJoin | undefined;
   if (input.fitRunner) {
     const extra = fitsSpend ? [spendJob(input.rows)] : [];
-    if (fitsPurchase) (planned = planFits(input.rows, input.profile.model, input.fitRunner, extra)), (spendFit = planned.extra[0]);
-    else if (fitsSpend) spendFit = input.fitRunner.start(extra[0]);
+    if (fitsPurchase) {
+      planned = planFits(input.rows, input.profile.model, input.fitRunner, extra);
+      spendFit = planned.extra[0];
+    } else if (fitsSpend) spendFit = input.fitRunner.start(extra[0]);
   }
   const purchase = fitPurchase(input, models, planned);
   const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models, spendFit));
