@@ -22,6 +22,9 @@ const ROLE = 'pyramid-fit-thread';
 
 interface Thread { worker: Worker; port: MessagePort; job?: number }
 
+/** Most fits a run starts at once: three candidates, two refits, Gamma-Gamma. */
+export const MAX_FIT_JOBS = 6;
+
 /** A pool of `count` threads (default: the cores, at most MAX_FIT_JOBS); none when that is 1 or less. */
 export function fitThreads(count = Math.min(availableParallelism(), MAX_FIT_JOBS)): FitThreads | undefined {
   return count > 1 ? new FitThreads(Math.min(count, MAX_FIT_JOBS)) : undefined;
@@ -33,8 +36,6 @@ export function fitThreads(count = Math.min(availableParallelism(), MAX_FIT_JOBS
  */
 const ENTRY = import.meta.url.endsWith('.ts') ? new URL('./worker.mjs', import.meta.url) : new URL(import.meta.url);
 
-/** Most fits a run starts at once: three candidates, two refits, Gamma-Gamma. */
-export const MAX_FIT_JOBS = 6;
 
 /**
  * Threads are only a speed-up: when they cannot start or one stops, the fits not yet answered run
