@@ -16,7 +16,7 @@ export type FitJob =
   | { kind: 'gammaGamma'; frequency: Float64Array; meanRepeatSpend: Float64Array };
 
 /** A fit's report, or the message of the error it threw. */
-export type FitResult = { report: FitReport; finiteMean?: boolean } | { error: string };
+export type FitResult = { report: FitReport } | { error: string };
 
 /** Waits for a started fit and gives its result. */
 export type FitJoin = () => FitResult;
@@ -32,14 +32,16 @@ export interface FitRunner {
 export function runFitJob(job: FitJob): FitResult {
   try {
     if (job.kind === 'gammaGamma') {
-      const g = fitGammaGamma(spendRows(job.frequency, job.meanRepeatSpend));
-      return { report: g.fit, finiteMean: g.finiteMean };
+      return { report: fitGammaGamma(spendRows(job.frequency, job.meanRepeatSpend)).fit };
     }
     return { report: fitPurchaseModel(job.kind, job.hist).fit };
   } catch (e) {
     return { error: (e as Error).message };
   }
 }
+
+/** Each fit run here when it is joined: without threads, the pipeline's own order and work. */
+export const LOCAL_RUNNER: FitRunner = { start: (job) => () => runFitJob(job) };
 
 /** The spend rows of a Gamma-Gamma job, as fitGammaGamma reads them. */
 function spendRows(frequency: Float64Array, meanRepeatSpend: Float64Array): { frequency: number; meanRepeatSpend: number }[] {

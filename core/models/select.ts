@@ -15,9 +15,9 @@ import type { ModelSetting, PurchaseModelKind } from '../config.ts';
 import type { CustomerSummary, FitReport } from '../types.ts';
 import { compressSummaries, type Histogram } from './histogram.ts';
 import { paramsFinite } from './mle.ts';
-import { fitPurchaseModel, SPECS, type FactoredPurchaseModel } from './purchase.ts';
+import { SPECS, type FactoredPurchaseModel } from './purchase.ts';
 import { TupleSlots } from './slots.ts';
-import { purchaseModelOf, type FitJob, type FitJoin, type FitRunner } from './fit-jobs.ts';
+import { LOCAL_RUNNER, purchaseModelOf, type FitJob, type FitJoin, type FitRunner } from './fit-jobs.ts';
 
 /** Share of each customer's observed history (first purchase → cut) held out for model selection. */
 export const OWN_HOLDOUT_SHARE = 0.2;
@@ -74,37 +74,47 @@ type Rows = readonly CustomerSummary[];
 export type StageTimer = <T>(stage: string, f: () => T) => T;
 
 /**
- * The histograms a selection fits on, and the fits started ahead on a FitRunner (core/models/fit-jobs.ts):
- * every fit `setting` surely needs, and for `auto` the candidates' refits on the calibration part
- * (a refit whose model turns out not eligible is not used). Pareto/NBD's fits, the longest, start
- * first; `extra` jobs (the spend model's) start right after them.
+ * The histograms a selection fits on, and its fits: on all customers, or on the calibration part
+ * (`auto`'s holdout refits). A fit is started on the plan's runner (core/models/fit-jobs.ts) and
+ * joined where it is needed. Without a runner each starts when it is first needed and runs when
+ * joined, one after the other; with one, planFits starts ahead every fit `setting` surely needs
+ * (a refit whose model turns out not eligible is not used).
  */
 export interface PlannedFits {
   hist: Histogram;
   split?: Split;
   calib?: Calibration;
-  all: Partial<Record<PurchaseModelKind, FitJoin>>;
-  calibration: Partial<Record<PurchaseModelKind, FitJoin>>;
+  runner: FitRunner;
+  started: Record<FitPart, Partial<Record<PurchaseModelKind, FitJoin>>>;
   extra: FitJoin[];
 }
+type FitPart = 'all' | 'calibration';
 
+/** Pareto/NBD's fits, the longest, start first; `extra` jobs (the spend model's) right after them. */
 export function planFits(rows: Rows, setting: ModelSetting, runner?: FitRunner, extra: FitJob[] = []): PlannedFits {
-  const hist = compressSummaries(rows);
   const split = setting === 'auto' ? splitRows(rows) : undefined;
   const calib = split && !split.skipped ? calibration(split.rows) : undefined;
-  const plan: PlannedFits = { hist, split, calib, all: {}, calibration: {}, extra: [] };
+  const plan: PlannedFits = { hist: compressSummaries(rows), split, calib, runner: runner ?? LOCAL_RUNNER, started: { all: {}, calibration: {} }, extra: [] };
   if (!runner) return plan;
   const kinds = setting === 'auto' ? AUTO : [setting];
   const refits = calib ? AUTO.filter((k) => !SPECS[k].oneTimeBuyersAlwaysAlive) : [];
-  const onAll = (k: PurchaseModelKind) => (plan.all[k] ??= runner.start({ kind: k, hist }));
-  const onCalibration = (k: PurchaseModelKind) => (plan.calibration[k] ??= runner.start({ kind: k, hist: calib!.histogram() }));
-  // Pareto/NBD's fits are the longest: they start first, then the extra jobs, then the rest.
-  if (kinds.includes('paretonbd')) onAll('paretonbd');
-  if (refits.includes('paretonbd')) onCalibration('paretonbd');
+  if (kinds.includes('paretonbd')) start(plan, 'paretonbd', 'all');
+  if (refits.includes('paretonbd')) start(plan, 'paretonbd', 'calibration');
   for (const job of extra) plan.extra.push(runner.start(job));
-  refits.forEach(onCalibration);
-  kinds.forEach(onAll);
+  for (const k of refits) start(plan, k, 'calibration');
+  for (const k of kinds) start(plan, k, 'all');
   return plan;
+}
+
+/** The fit of `kind` on a part, started once. */
+function start(plan: PlannedFits, kind: PurchaseModelKind, part: FitPart): FitJoin {
+  const hist = part === 'all' ? plan.hist : plan.calib!.histogram();
+  return (plan.started[part][kind] ??= plan.runner.start({ kind, hist }));
+}
+
+/** The model `kind` fitted on a part (what fitPurchaseModel returns, or throws). */
+function fitOn(plan: PlannedFits, kind: PurchaseModelKind, part: FitPart): FactoredPurchaseModel {
+  return purchaseModelOf(kind, start(plan, kind, part)());
 }
 
 /** Fits what `setting` needs and picks the scoring model (see the file comment). */
@@ -113,14 +123,10 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
   const hist = plan.hist;
   const fitted: Partial<Record<PurchaseModelKind, FactoredPurchaseModel>> = {};
   const warnings: string[] = [];
-  const fitAll = (kind: PurchaseModelKind) => {
-    const join = plan.all[kind];
-    return join ? purchaseModelOf(kind, join()) : fitPurchaseModel(kind, hist);
-  };
   const fit = (kind: PurchaseModelKind) => {
     if (!fitted[kind]) {
       try {
-        fitted[kind] = time(`fit.${kind}`, () => fitAll(kind));
+        fitted[kind] = time(`fit.${kind}`, () => fitOn(plan, kind, 'all'));
       } catch (e) {
         warnings.push(`The ${SPECS[kind].title} fit failed (${(e as Error).message}).`);
         return undefined;
@@ -138,7 +144,7 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
     for (const k of AUTO) fit(k);
     const split = plan.split!;
     holdout = split.skipped ? { skipped: split.skipped } : { share: OWN_HOLDOUT_SHARE, customers: split.rows.length, meanLength: split.meanLength };
-    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, plan.calib, plan.calibration[k])));
+    candidates = time('choice', () => AUTO.map((k) => candidate(k, fitted[k], hist.customers, plan)));
     const eligible = candidates.filter((c) => c.eligible);
     const byHoldout = !split.skipped && eligible.every((c) => c.holdoutError !== null);
     eligible.sort((x, y) => (byHoldout ? x.holdoutError! - y.holdoutError! : 0) || x.bic - y.bic);
@@ -158,7 +164,7 @@ export function selectPurchaseModel(rows: Rows, setting: ModelSetting, time: Sta
         break;
       }
     }
-    candidates = order.filter((k) => fitted[k]).map((k) => candidate(k, fitted[k], hist.customers, undefined));
+    candidates = order.filter((k) => fitted[k]).map((k) => candidate(k, fitted[k], hist.customers, plan));
     reason = !chosen
       ? `No purchase model converged (asked for ${SPECS[setting].title}); P(alive) and CLV use the simple fallback (see docs/models.md).`
       : chosen.kind === setting
@@ -206,7 +212,7 @@ function splitRows(rows: Rows): { rows: SplitRow[]; meanLength: number; skipped?
   return { rows: out, meanLength };
 }
 
-function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, split: Calibration | undefined, refit?: FitJoin): Candidate {
+function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined, n: number, plan: PlannedFits): Candidate {
   const spec = SPECS[kind];
   const f = m?.fit;
   const converged = !!f && f.converged && paramsFinite(f);
@@ -223,8 +229,8 @@ function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined
   };
   if (spec.oneTimeBuyersAlwaysAlive) c.excludedBecause = 'one-time buyers keep P(alive) = 1 however long ago they bought';
   else if (!converged) c.excludedBecause = `not converged (${c.problems.join('; ')})`;
-  if (split && c.eligible) {
-    const h = holdoutScore(kind, split, refit);
+  if (plan.calib && c.eligible) {
+    const h = holdoutScore(kind, plan);
     if (!h) {
       c.eligible = false;
       c.excludedBecause = 'the refit on the calibration part did not converge';
@@ -234,11 +240,11 @@ function candidate(kind: PurchaseModelKind, m: FactoredPurchaseModel | undefined
 }
 
 /** Refits on the calibration part and compares predicted with actual holdout purchases per calibration-frequency bucket. */
-function holdoutScore(kind: PurchaseModelKind, calib: Calibration, refit?: FitJoin): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
-  const split = calib.rows;
+function holdoutScore(kind: PurchaseModelKind, plan: PlannedFits): Pick<Candidate, 'holdoutError' | 'holdoutPredicted' | 'holdoutActual'> | undefined {
+  const split = plan.calib!.rows;
   let m: FactoredPurchaseModel;
   try {
-    m = refit ? purchaseModelOf(kind, refit()) : fitPurchaseModel(kind, calib.histogram());
+    m = fitOn(plan, kind, 'calibration');
   } catch {
     return undefined;
   }
