@@ -32,7 +32,8 @@ export interface FitStage {
 export function fit(input: ScoreInput): FitStage {
   const models: ScoreRun['models'] = {};
   const fitsPurchase = canFitPurchase(input.rows);
-  const fitsSpend = spenders(input.rows) >= MIN_SPEND_CUSTOMERS;
+  const spenders = countSpenders(input.rows);
+  const fitsSpend = spenders >= MIN_SPEND_CUSTOMERS;
   // With a runner (the CLI's --threads) every fit this run needs starts now and runs at once;
   // each result is the same double as the fit made here, one after the other.
   let planned: PlannedFits | undefined;
@@ -44,8 +45,8 @@ export function fit(input: ScoreInput): FitStage {
       spendFit = planned.extra[0];
     } else if (fitsSpend) spendFit = input.fitRunner.start(extra[0]);
   }
-  const purchase = fitPurchase(input, models, planned);
-  const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models, spendFit));
+  const purchase = fitPurchase(input, models, fitsPurchase, planned);
+  const spend = input.watch.time('fit.gammaGamma', () => fitSpend(input, models, spenders, spendFit));
   input.fitRunner?.finished?.();
   return { models, purchase, spend };
 }
@@ -54,11 +55,16 @@ function canFitPurchase(rows: ScoreInput['rows']): boolean {
   return rows.length >= MIN_FIT_CUSTOMERS && rows.some((s) => s.frequency > 0);
 }
 
-const spenders = (rows: ScoreInput['rows']) => rows.filter((s) => s.frequency > 0 && s.meanRepeatSpend > 0).length;
+/** Repeat buyers with spend: what Gamma-Gamma is fitted on. */
+function countSpenders(rows: ScoreInput['rows']): number {
+  let n = 0;
+  for (const s of rows) if (s.frequency > 0 && s.meanRepeatSpend > 0) n++;
+  return n;
+}
 
-function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: ScoreRun['models'], planned?: PlannedFits): PurchaseModel | undefined {
+function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: ScoreRun['models'], canFit: boolean, planned?: PlannedFits): PurchaseModel | undefined {
   const n = rows.length;
-  if (!canFitPurchase(rows)) {
+  if (!canFit) {
     warnings.push(
       n < MIN_FIT_CUSTOMERS
         ? `Only ${n} customers: too few to fit a purchase model (need ${MIN_FIT_CUSTOMERS}); P(alive) and CLV use the simple fallback (see docs/scores.md).`
@@ -76,10 +82,9 @@ function fitPurchase({ rows, profile, warnings, watch }: ScoreInput, models: Sco
   return sel.model;
 }
 
-function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models'], started?: FitJoin): SpendModel | undefined {
-  const n = spenders(rows);
-  if (n < MIN_SPEND_CUSTOMERS) {
-    warnings.push(`Only ${n} repeat buyers with spend: Gamma-Gamma not fitted; ${SPEND_FALLBACK}.`);
+function fitSpend({ rows, warnings }: ScoreInput, models: ScoreRun['models'], spenders: number, started?: FitJoin): SpendModel | undefined {
+  if (spenders < MIN_SPEND_CUSTOMERS) {
+    warnings.push(`Only ${spenders} repeat buyers with spend: Gamma-Gamma not fitted; ${SPEND_FALLBACK}.`);
     return undefined;
   }
   try {
