@@ -132,24 +132,27 @@ export async function runScore(o: ScoreOptions): Promise<ScoreResult> {
   // Threads start now, so they are loaded by the time reading is done.
   const threads = o.summaryOnly ? undefined : fitThreads(o.threads ?? 1);
   try {
-    return await scoreWith(o, profile, outDir, hadOut, threads, started, reportModule);
+    return await scoreWith(o, { profile, outDir, hadOut, inputs, started, threads, reportModule });
   } finally {
     await threads?.close();
     if (threads?.problems.length) process.stderr.write(`pyramid: note: the fit threads failed (${threads.problems[0]}); the fits ran in one thread, with the same results.\n`);
   }
 }
 
-type ReportModule = typeof import('../io/report-html.ts');
+/** What runScore settled before reading, and what it started then. */
+interface RunStart {
+  profile: Profile; outDir: string; hadOut: boolean; inputs: Input[]; started: number;
+  threads: FitThreads | undefined; reportModule: Promise<typeof import('../io/report-html.ts')> | undefined;
+}
 
-async function scoreWith(o: ScoreOptions, profile: Profile, outDir: string, hadOut: boolean, threads: FitThreads | undefined, started: number,
-  reportModule: Promise<ReportModule> | undefined): Promise<ScoreResult> {
+async function scoreWith(o: ScoreOptions, { profile, outDir, hadOut, inputs, started, threads, reportModule }: RunStart): Promise<ScoreResult> {
   let mark = started;
   const lap = () => { const now = performance.now(), s = seconds(now - mark); mark = now; return s; };
   const csv = { bom: profile.bom };
   const rejects = openRejectWriter(join(outDir, 'rejects.csv'), csv);
   let data: Awaited<ReturnType<typeof loadDataset>>;
   try {
-    data = await withProgress(o.progress ?? false, totalSize([...o.files, ...(o.customers ?? []), ...(o.surveys ?? [])]), (tick) =>
+    data = await withProgress(o.progress ?? false, totalSize(inputs), (tick) =>
       loadDataset({ transactions: o.files, customers: o.customers, surveys: o.surveys }, profile, tick, (r) => rejects.write(r)));
     checkAsOf(data, profile);
   } catch (e) {
