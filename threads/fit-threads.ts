@@ -46,7 +46,8 @@ export class FitThreads implements FitRunner {
   private readonly created = performance.now();
   private readonly jobs = new Map<number, FitJob>();
   private readonly threads: Thread[] = [];
-  private readonly queue: { id: number; job: FitJob }[] = [];
+  /** Ids of the jobs not yet handed to a thread, in start order. */
+  private readonly queue: number[] = [];
   private readonly results = new Map<number, FitResult>();
   private next = 0;
   private stopping?: Promise<unknown>;
@@ -70,7 +71,7 @@ export class FitThreads implements FitRunner {
   start(job: FitJob): () => FitResult {
     const id = this.next++;
     this.jobs.set(id, job);
-    this.queue.push({ id, job });
+    this.queue.push(id);
     this.collect();
     return () => this.join(id);
   }
@@ -117,9 +118,9 @@ export class FitThreads implements FitRunner {
     }
     for (const t of this.threads) {
       if (t.job !== undefined || !this.queue.length || this.stopping) continue;
-      const { id, job } = this.queue.shift()!;
+      const id = this.queue.shift()!;
       t.job = id;
-      t.worker.postMessage({ id, job });
+      t.worker.postMessage({ id, job: this.jobs.get(id) });
     }
   }
 }
