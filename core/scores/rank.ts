@@ -8,14 +8,15 @@
 export function orderDesc(values: ArrayLike<number>, ids: ArrayLike<string>): Int32Array {
   // Ids already in order (the pipeline sorts customers by id): the index breaks ties the same way,
   // which is what a stable sort on the values alone gives.
-  if (strictlyAscending(ids)) {
+  const idsInOrder = strictlyAscending(ids);
+  if (idsInOrder) {
     const byRadix = radixOrderDesc(values);
     if (byRadix) return byRadix;
   }
   const n = values.length;
   const idx = new Int32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
-  if (strictlyAscending(ids)) {
+  if (idsInOrder) {
     return idx.sort((a, b) => {
       const d = values[b] - values[a];
       return d !== 0 ? d : a - b;
