@@ -18,7 +18,9 @@ export interface Aggregates {
   concentration: { topPercent: number; share: number }[];
 }
 
-const CLASS_KEYS = ['valueClass', 'lifecycle', 'churnRisk', 'frequency', 'type', 'region', 'settlement', 'receivables', 'pipeline', 'channel', 'segment', 'industry'];
+/** Classes every customer has (from the scores and the summary), then the classes from master data. */
+const SCORE_CLASS_KEYS = ['valueClass', 'lifecycle', 'churnRisk', 'frequency'];
+const RECORD_CLASS_KEYS = ['type', 'region', 'settlement', 'receivables', 'pipeline', 'channel', 'segment', 'industry'];
 
 function classKey(c: CustomerScore, key: string): string | undefined {
   if (key === 'valueClass') return c.valueClass;
@@ -29,17 +31,18 @@ function classKey(c: CustomerScore, key: string): string | undefined {
 
 export function aggregate(input: ScoreInput, customers: CustomerScore[], r: Ranking): Aggregates {
   const n = customers.length;
-  const agg: AggregateColumns = { revenue: new Float64Array(n), clv: new Float64Array(n), pAlive: new Float64Array(n), id: (i) => customers[i].id };
+  const revenue = new Float64Array(n), clv = new Float64Array(n), pAlive = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const c = customers[i];
-    (agg.revenue as Float64Array)[i] = c.summary.netSpend;
-    (agg.clv as Float64Array)[i] = c.clv;
-    (agg.pAlive as Float64Array)[i] = c.pAlive;
+    revenue[i] = c.summary.netSpend;
+    clv[i] = c.clv;
+    pAlive[i] = c.pAlive;
   }
+  const agg: AggregateColumns = { revenue, clv, pAlive, id: (i) => customers[i].id };
   const surveys = input.surveys.size ? input.surveys : undefined;
   const classes: Record<string, GroupAggregate[]> = {};
   // Master-data classes exist only for customers with a record (classify): no records, none to look for.
-  const keys = input.records.size ? CLASS_KEYS : CLASS_KEYS.slice(0, 4);
+  const keys = input.records.size ? [...SCORE_CLASS_KEYS, ...RECORD_CLASS_KEYS] : SCORE_CLASS_KEYS;
   for (const key of keys) {
     if (!customers.some((c) => classKey(c, key) !== undefined)) continue;
     const order = key in LABELS ? Object.keys(LABELS[key as keyof typeof LABELS]).filter((k) => k !== 'unknown' && k !== 'other') : [];
@@ -49,7 +52,7 @@ export function aggregate(input: ScoreInput, customers: CustomerScore[], r: Rank
   }
   const segmentOrder = (r.rfmOptions.segments ?? DEFAULT_SEGMENT_MAP).map((x) => x.segment).filter((k, j, a) => a.indexOf(k) === j);
   let customerEquity = 0;
-  for (let i = 0; i < n; i++) customerEquity += agg.clv[i];
+  for (let i = 0; i < n; i++) customerEquity += clv[i];
   return {
     customerEquity,
     tiers: groupAggregates(agg, (i) => r.tiers.tier[i], 'tier', r.tiers.order, surveys),
